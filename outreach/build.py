@@ -1,0 +1,183 @@
+"""The build, stage by stage.
+
+    load + validate   content/*.yaml            → Project           (validate.py)
+    translate         locales/*/messages.po     → one Localizer per language
+    render print      Project + 2 languages     → HTML → PDF         (render/print.py)
+    render web        Project + 1 language      → mkdocs project → site (render/web.py)
+    publish           build/.staging            → build/site, build/pdf
+
+Everything is written under ``build/.staging`` first and moved into place
+only when every stage has succeeded, so a failed build leaves the previous
+output as it was.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from .errors import Diagnostic, Location, OutreachError
+from .i18n import catalogs
+from .i18n.translate import Translator
+from .languages import LANGUAGES, Language
+from .model import Project
+from .render import print as print_render
+from .render import web
+from .render.common import Localizer, environment
+from .validate import load_project
+
+PRODUCTS = ("site", "pdf")
+
+
+@dataclass(frozen=True)
+class Paths:
+    root: Path
+
+    @property
+    def content(self) -> Path:
+        return self.root / "content"
+
+    @property
+    def locales(self) -> Path:
+        return self.root / "locales"
+
+    @property
+    def mkdocs_yml(self) -> Path:
+        return self.root / "mkdocs.yml"
+
+    @property
+    def out(self) -> Path:
+        return self.root / "build"
+
+    @property
+    def staging(self) -> Path:
+        return self.out / ".staging"
+
+    @property
+    def work(self) -> Path:
+        return self.out / ".work"
+
+    @property
+    def cache(self) -> Path:
+        return self.out / ".cache"
+
+
+@dataclass
+class BuildResult:
+    pdfs: list[Path] = field(default_factory=list)
+    languages: list[str] = field(default_factory=list)
+    fallbacks: dict[str, int] = field(default_factory=dict)
+    pdfs_rendered: int = 0
+    pdfs_reused: int = 0
+    seconds: float = 0.0
+    warnings: list[Diagnostic] = field(default_factory=list)
+
+
+class _IgnoreTags(yaml.SafeLoader):
+    """Reads mkdocs.yml without running its python tags."""
+
+
+_IgnoreTags.add_multi_constructor("tag:yaml.org,2002:python/", lambda loader, suffix, node: None)
+_IgnoreTags.add_multi_constructor("!", lambda loader, suffix, node: None)
+
+
+def site_url_of(paths: Paths, override: str | None = None) -> str:
+    url = override
+    if not url:
+        with open(paths.mkdocs_yml, encoding="utf-8") as handle:
+            url = (yaml.load(handle, Loader=_IgnoreTags) or {}).get("site_url")
+    if not url:
+        raise OutreachError(Diagnostic(Location(str(paths.mkdocs_yml)), "site_url is not set", "config.site-url",
+                                       "set site_url in mkdocs.yml, or pass --site-url"))
+    return url.rstrip("/") + "/"
+
+
+def localizers_for(project: Project, paths: Paths, languages=LANGUAGES, for_print=False) -> dict[str, Localizer]:
+    env = environment()
+    return {lang.code: Localizer(Translator.load(lang, paths.locales, project.facts), env, for_print=for_print)
+            for lang in languages}
+
+
+def stale_catalog_warning(project: Project, paths: Paths) -> Diagnostic | None:
+    template_file = catalogs.template_path(paths.locales)
+    fresh = catalogs.extract(project, web.TEMPLATES, paths.root)
+    current = catalogs.read_catalog(template_file) if template_file.exists() else None
+    key = lambda cat: {(m.context, m.id) for m in cat if m.id}  # noqa: E731
+    if current is None or key(current) != key(fresh):
+        return Diagnostic(Location(str(template_file.relative_to(paths.root))),
+                          "the catalogs do not match the content; new or changed texts show in Vietnamese",
+                          "i18n.stale", "warning", "run: outreach i18n update")
+    return None
+
+
+def build(paths: Paths, site_url: str | None = None, languages: tuple[Language, ...] = LANGUAGES) -> BuildResult:
+    started = time.monotonic()
+    result = BuildResult(languages=[lang.code for lang in languages])
+    project = load_project(paths.content)
+    site_url = site_url_of(paths, site_url)
+    warning = stale_catalog_warning(project, paths)
+    if warning:
+        result.warnings.append(warning)
+
+    staging = paths.staging
+    if staging.exists():
+        shutil.rmtree(staging)
+    (staging / "pdf").mkdir(parents=True)
+    os.environ.setdefault("SOURCE_DATE_EPOCH", str(int(time.mktime(project.site.edition.timetuple()))))
+
+    # print
+    print_lz = localizers_for(project, paths, languages, for_print=True)
+    writer = print_render.PdfWriter(paths.cache / "pdf")
+    pdf_links: dict[str, list[web.PdfLink]] = {}
+    for job in print_render.leaflet_jobs(project):
+        if not all(lang in languages for lang in job.languages):
+            continue
+        page_url = f"{site_url}{job.languages[-1].code}/{web.page_path(job.document)[:-3]}/"
+        html = print_render.leaflet_html(job, project, print_lz, page_url)
+        target = staging / "pdf" / job.filename
+        writer.write(html, target, paths.root)
+        result.pdfs.append(paths.out / "pdf" / job.filename)
+        pdf_links.setdefault(job.document.id, []).append(
+            web.PdfLink(f"pdf/{job.filename}", job.label(), job.languages))
+    result.pdfs_rendered, result.pdfs_reused = writer.rendered, writer.reused
+
+    # web
+    web_lz = localizers_for(project, paths, languages)
+    for language in languages:
+        lz = web_lz[language.code]
+        pages = web.render_pages(project, lz, pdf_links)
+        work = paths.work / "web" / language.code
+        web.write_docs(work / "docs", pages)
+        config = web.site_config(project, lz, pages, paths.mkdocs_yml.resolve(), site_url,
+                                 (work / "docs").resolve(), (staging / "site" / language.code).resolve())
+        config_file = work / "mkdocs.yml"
+        config_file.write_text(web.dump_config(config), encoding="utf-8")
+        web.run_mkdocs(config_file, language)
+        result.fallbacks[language.code] = len({text.context for text, _ in lz.fallbacks})
+    (staging / "site" / "index.html").write_text(
+        web.render_root(web_lz[languages[0].code].env, project, web_lz, site_url), encoding="utf-8")
+    shutil.copytree(staging / "pdf", staging / "site" / "pdf")
+
+    publish(paths)
+    result.seconds = time.monotonic() - started
+    return result
+
+
+def publish(paths: Paths) -> None:
+    """Move the staged products into place, then drop the old ones."""
+    old = paths.out / ".old"
+    if old.exists():
+        shutil.rmtree(old)
+    old.mkdir(parents=True)
+    for name in PRODUCTS:
+        current, staged = paths.out / name, paths.staging / name
+        if current.exists():
+            current.rename(old / name)
+        staged.rename(current)
+    shutil.rmtree(old)
+    shutil.rmtree(paths.staging)

@@ -1,0 +1,184 @@
+"""The command line: arguments in, exit status out. The work happens elsewhere."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from . import __version__
+from .errors import OutreachError, display_path
+
+
+def _paths(args):
+    from .build import Paths
+
+    return Paths(Path(args.root).resolve())
+
+
+def cmd_build(args) -> int:
+    from .build import build
+    from .languages import LANGUAGES, get
+
+    languages = tuple(get(code) for code in args.languages) if args.languages else LANGUAGES
+    if languages[0] is not LANGUAGES[0]:
+        languages = (LANGUAGES[0], *[lang for lang in languages if lang is not LANGUAGES[0]])
+    result = build(_paths(args), site_url=args.site_url, languages=languages)
+    for warning in result.warnings:
+        print(warning.format(), file=sys.stderr)
+    for code, count in result.fallbacks.items():
+        if count:
+            print(f"{code}: {count} texts are not translated yet and show in Vietnamese with a notice",
+                  file=sys.stderr)
+    root = _paths(args).out
+    print(f"built the site in {', '.join(result.languages)} → {display_path(root / 'site')}")
+    print(f"built {len(result.pdfs)} PDFs ({result.pdfs_rendered} rendered, {result.pdfs_reused} unchanged)"
+          f" → {display_path(root / 'pdf')}")
+    print(f"done in {result.seconds:.1f} s")
+    return 0
+
+
+def cmd_check(args) -> int:
+    from .validate import load_project
+
+    project = load_project(_paths(args).content)
+    print(f"content is valid: {len(project.documents)} documents, {len(project.texts())} texts, "
+          f"{len(project.facts)} facts, {len(project.glossary)} glossary terms")
+    return 0
+
+
+def _template(paths):
+    from .i18n import catalogs
+    from .render.common import TEMPLATES
+    from .validate import load_project
+
+    return catalogs.extract(load_project(paths.content), TEMPLATES, paths.root)
+
+
+def cmd_extract(args) -> int:
+    from .i18n import catalogs
+
+    paths = _paths(args)
+    template = _template(paths)
+    target = catalogs.template_path(paths.locales)
+    changed = catalogs.write_if_changed(target, catalogs.render_po(template, template=True))
+    print(f"{'wrote' if changed else 'unchanged'} {display_path(target)} ({len(template)} messages)")
+    return 0
+
+
+def cmd_update(args) -> int:
+    from .i18n import catalogs
+    from .languages import TARGETS, get
+
+    paths = _paths(args)
+    languages = tuple(get(code) for code in args.languages) if args.languages else TARGETS
+    result = catalogs.update(paths.locales, _template(paths), languages)
+    for path in result.written:
+        print(f"updated {display_path(path)}")
+    if not result.written:
+        print("catalogs are up to date")
+    return 0
+
+
+def cmd_compile(args) -> int:
+    from .i18n import catalogs
+
+    for path in catalogs.compile_catalogs(_paths(args).locales):
+        print(f"compiled {display_path(path)}")
+    return 0
+
+
+def cmd_status(args) -> int:
+    from .i18n import catalogs
+    from .languages import TARGETS
+
+    paths = _paths(args)
+    table = {}
+    for language in TARGETS:
+        path = catalogs.po_path(paths.locales, language)
+        if not path.exists():
+            table[language.code] = {}
+            continue
+        table[language.code] = catalogs.status(catalogs.read_catalog(path, language.catalog))
+    complete = all(rows.get("all") and rows["all"].complete for rows in table.values())
+    if args.json:
+        data = {lang: {group: {**vars(c), "total": c.total, "percent": round(c.percent(), 1)}
+                       for group, c in rows.items()} for lang, rows in table.items()}
+        print(json.dumps(data, ensure_ascii=False, indent=2))
+    else:
+        header = f"{'language':<9} {'document':<22} {'done':>6} {'fuzzy':>6} {'todo':>6} {'obsolete':>8} {'words':>7}"
+        print(header)
+        print("-" * len(header))
+        for lang, rows in table.items():
+            if not rows:
+                print(f"{lang:<9} (no catalog: run outreach i18n update)")
+            for group, c in rows.items():
+                print(f"{lang:<9} {group:<22} {c.translated:>6} {c.fuzzy:>6} {c.untranslated:>6} "
+                      f"{c.obsolete:>8} {c.words_translated:>7}")
+    if args.check and not complete:
+        print("not complete: some entries are fuzzy or untranslated", file=sys.stderr)
+        return 1
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    top = argparse.ArgumentParser(
+        prog="outreach",
+        description="Publish outreach material in Vietnamese, English, Korean, Chinese and Japanese "
+                    "from the Vietnamese sources in content/.")
+    top.add_argument("--version", action="version", version=f"outreach {__version__}")
+    top.add_argument("--root", default=".", help="the project folder (default: the current folder)")
+    commands = top.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    build = commands.add_parser("build", help="build the site and the PDFs into build/",
+                                description="Validate the content, then build the five-language site into "
+                                            "build/site and the PDFs into build/pdf. On any error the "
+                                            "previous output is left as it was.")
+    build.add_argument("--site-url", help="the address the site is published at (default: site_url in mkdocs.yml)")
+    build.add_argument("--language", dest="languages", action="append", metavar="CODE",
+                       help="build only this language (and Vietnamese); repeatable")
+    build.set_defaults(func=cmd_build)
+
+    check = commands.add_parser("check", help="validate the content and report every error",
+                                description="Read content/ and report every error with its file, line and column.")
+    check.set_defaults(func=cmd_check)
+
+    i18n = commands.add_parser("i18n", help="translation catalogs: extract, update, compile, status",
+                               description="Work with the gettext catalogs in locales/.")
+    sub = i18n.add_subparsers(dest="i18n_command", required=True, metavar="ACTION")
+    extract = sub.add_parser("extract", help="write locales/messages.pot from the content and templates",
+                             description="Write locales/messages.pot from the content and the templates.")
+    extract.set_defaults(func=cmd_extract)
+    update = sub.add_parser("update", help="extract, then merge into every language's .po (keeps translations)",
+                            description="Extract, then merge the template into each locales/<lang>/LC_MESSAGES/"
+                                        "messages.po. Changed texts are marked fuzzy with the previous source kept; "
+                                        "removed ones are kept as obsolete. No translation is dropped.")
+    update.add_argument("--language", dest="languages", action="append", metavar="CODE",
+                        help="update only this language; repeatable")
+    update.set_defaults(func=cmd_update)
+    compile_ = sub.add_parser("compile", help="compile .po files to .mo (build products, not committed)",
+                              description="Compile each catalog to a .mo file beside it; fuzzy entries are left out.")
+    compile_.set_defaults(func=cmd_compile)
+    status = sub.add_parser("status", help="translated, fuzzy and untranslated entries per language and document",
+                            description="Count translated, fuzzy, untranslated and obsolete entries per language "
+                                        "and document.")
+    status.add_argument("--json", action="store_true", help="print JSON")
+    status.add_argument("--check", action="store_true", help="exit 1 unless every catalog is complete")
+    status.set_defaults(func=cmd_status)
+    return top
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except OutreachError as exc:
+        print(exc.format(), file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,76 @@
+"""Looking texts up in a language's catalog, with an honest fallback.
+
+A text is shown in the reader's language when its catalog has a
+translation that is not fuzzy. Otherwise the Vietnamese source is shown and
+the result says why (``missing`` or ``fuzzy``), so that the page can tell
+the reader, in their language, that this part is not yet translated.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from babel.messages.catalog import Catalog
+
+from ..languages import SOURCE, Language
+from ..model import Fact, Text
+from .catalogs import po_path, read_catalog
+from .formatting import fill
+
+SOURCE_STATUS = "source"
+TRANSLATED = "translated"
+FUZZY = "fuzzy"
+MISSING = "missing"
+
+
+@dataclass(frozen=True)
+class Rendered:
+    value: str  # placeholders filled
+    language: Language  # the language ``value`` is in
+    status: str  # source, translated, fuzzy or missing
+
+    @property
+    def is_fallback(self) -> bool:
+        return self.status in (FUZZY, MISSING)
+
+
+class Translator:
+    def __init__(self, language: Language, catalog: Catalog | None, facts: dict[str, Fact]):
+        self.language = language
+        self.facts = facts
+        self._messages = {}
+        if catalog is not None:
+            for message in catalog:
+                if message.id:
+                    self._messages[(message.context, message.id)] = message
+
+    @classmethod
+    def load(cls, language: Language, locales: Path, facts: dict[str, Fact]) -> "Translator":
+        if language is SOURCE:
+            return cls(language, None, facts)
+        path = po_path(locales, language)
+        catalog = read_catalog(path, language.catalog) if path.exists() else None
+        return cls(language, catalog, facts)
+
+    def lookup(self, source: str, context: str | None) -> tuple[str, Language, str]:
+        if self.language is SOURCE:
+            return source, SOURCE, SOURCE_STATUS
+        message = self._messages.get((context, source))
+        if message is None or not message.string:
+            return source, SOURCE, MISSING
+        if message.fuzzy:
+            return source, SOURCE, FUZZY
+        return message.string, self.language, TRANSLATED
+
+    def text(self, text: Text) -> Rendered:
+        value, language, status = self.lookup(text.source, text.context)
+        return Rendered(fill(value, self.facts, language), language, status)
+
+    def ui(self, message: str) -> str:
+        """A UI label from the templates, in the reader's language when translated."""
+        return self.lookup(message, None)[0]
+
+    def __call__(self, message: str, **variables) -> str:
+        value = self.ui(message)
+        return value % variables if variables else value

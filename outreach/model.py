@@ -1,0 +1,270 @@
+"""The content model: typed, frozen records, independent of any site generator.
+
+Each document kind is a dataclass whose fields are its schema: the type
+says what the YAML must hold, and ``spec()`` adds a line of documentation,
+whether the text may use the Markdown subset, and, for leaflet fields, how
+many characters the panel has room for. ``validate.py`` turns YAML nodes into
+these records and reports every mismatch with its location.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Literal, Optional
+
+from .errors import Location
+
+
+def spec(doc: str, *, rich: bool = False, space: int | None = None, required: bool = True, default=None):
+    metadata = {"doc": doc, "rich": rich, "space": space}
+    if required:
+        return field(metadata=metadata)
+    return field(default=default, metadata=metadata)
+
+
+@dataclass(frozen=True)
+class Text:
+    """A translatable string: the Vietnamese source and the stable id translators see."""
+
+    source: str
+    context: str  # msgctxt: stable id of the field, e.g. "leaflet.owners:panels.front.title"
+    location: Location
+    comment: str  # where it appears, for the translator
+    rich: bool = False  # paragraphs, lists, emphasis and links allowed
+    space: int | None = None  # characters the layout has room for
+    placeholders: tuple[str, ...] = ()
+
+
+# ---------------------------------------------------------------- facts
+
+FactType = Literal["integer", "percent", "date", "range", "year"]
+
+
+@dataclass(frozen=True)
+class Fact:
+    """A figure from the plan, typed, with where it comes from."""
+
+    id: str
+    type: FactType
+    value: object  # int, float (percent as a whole number, 70 = 70 %), date, or (low, high)
+    unit: str
+    as_of: str  # the date or year the figure holds for
+    source: str  # the part of the plan it comes from
+    location: Location
+
+
+# ---------------------------------------------------------------- glossary
+
+
+@dataclass(frozen=True)
+class Term:
+    id: str = spec("stable id of the term")
+    vi: str = spec("the Vietnamese term")
+    en: str = spec("approved English rendering")
+    ko: str = spec("approved Korean rendering")
+    zh_Hans: str = spec("approved Simplified Chinese rendering")
+    ja: str = spec("approved Japanese rendering")
+    note: Text = spec("what the term means, for readers and translators")
+    variants: tuple[str, ...] = spec("other accepted renderings, any language", required=False, default=())
+
+    def rendering(self, catalog_id: str) -> str:
+        return self.vi if catalog_id == "vi" else getattr(self, catalog_id)
+
+
+# ---------------------------------------------------------------- site, contacts
+
+
+@dataclass(frozen=True)
+class Home:
+    heading: Text = spec("heading of the language home page")
+    intro: Text = spec("introduction on the home page", rich=True)
+
+
+@dataclass(frozen=True)
+class Site:
+    title: Text = spec("name of the site, shown in every page header")
+    description: Text = spec("one-sentence description for search engines")
+    board: Text = spec("the publishing body, shown as author on pages and PDFs")
+    province: Text = spec("the province's name")
+    edition: dt.date = spec("date of this edition; printed in PDFs and used as their creation date")
+    home: Home = spec("the home page of each language")
+
+
+@dataclass(frozen=True)
+class Contacts:
+    """Contact details the Board fills in. Empty fields are shown as marked placeholders."""
+
+    office: Text = spec("name of the office to contact")
+    unit: Text = spec("the unit that handles enterprises' questions")
+    address: Optional[Text] = spec("postal address", required=False)
+    phone: Optional[str] = spec("telephone number", required=False)
+    email: Optional[str] = spec("e-mail address", required=False)
+
+    @property
+    def missing(self) -> tuple[str, ...]:
+        return tuple(name for name in ("address", "phone", "email") if getattr(self, name) is None)
+
+
+# ---------------------------------------------------------------- leaflet
+
+
+@dataclass(frozen=True)
+class Panel:
+    heading: Text = spec("panel heading", space=70)
+    body: Text = spec("panel text", rich=True, space=620)
+
+
+@dataclass(frozen=True)
+class CoverPanel:
+    kicker: Text = spec("small line above the title: who it is for", space=60)
+    title: Text = spec("the leaflet's title", space=90)
+    subtitle: Text = spec("one sentence under the title", space=170)
+
+
+@dataclass(frozen=True)
+class Figure:
+    id: str = spec("stable id of this figure")
+    fact: str = spec("id of the fact shown large, from content/facts.yaml")
+    label: Text = spec("what the figure counts", space=90)
+
+
+@dataclass(frozen=True)
+class FiguresPanel:
+    heading: Text = spec("panel heading", space=70)
+    figures: tuple[Figure, ...] = spec("figures shown on this panel, 4 to 7")
+    note: Text = spec("source line under the figures", space=140)
+
+
+@dataclass(frozen=True)
+class BackPanel:
+    heading: Text = spec("panel heading", space=70)
+    body: Text = spec("text above the contacts", rich=True, space=260)
+    scan: Text = spec("caption over the QR code", space=80)
+
+
+@dataclass(frozen=True)
+class LeafletPanels:
+    """The six panels of a DL tri-fold printed on both sides of A4 landscape.
+
+    Outside, left to right: front cover (100 mm), back cover (100 mm), the
+    outside of the flap that tucks in (97 mm). Inside, left to right: the
+    inside of the flap (97 mm), then two 100 mm panels.
+    """
+
+    front: CoverPanel = spec("front cover")
+    back: BackPanel = spec("back cover: contacts and the QR code to the web page")
+    flap: FiguresPanel = spec("outside of the tuck-in flap: the zones in figures")
+    inside_1: Panel = spec("inside, left (on the flap)")
+    inside_2: Panel = spec("inside, middle")
+    inside_3: Panel = spec("inside, right")
+
+
+@dataclass(frozen=True)
+class Leaflet:
+    id: str = spec("stable id, used in file names and URLs")
+    kind: Literal["leaflet"] = spec("document kind")
+    audience: Text = spec("who the leaflet is for, one line")
+    title: Text = spec("title on the web page")
+    summary: Text = spec("one-sentence summary for the web page and PDF metadata")
+    panels: LeafletPanels = spec("the panels")
+
+
+# ---------------------------------------------------------------- handbook
+
+
+@dataclass(frozen=True)
+class Section:
+    id: str = spec("stable id of the section")
+    heading: Text = spec("section heading")
+    body: Text = spec("section text", rich=True)
+
+
+@dataclass(frozen=True)
+class Chapter:
+    id: str = spec("stable id of the chapter; the page's URL")
+    title: Text = spec("chapter title")
+    sections: tuple[Section, ...] = spec("the chapter's sections")
+
+
+@dataclass(frozen=True)
+class Handbook:
+    id: str = spec("stable id, used in file names and URLs")
+    kind: Literal["handbook"] = spec("document kind")
+    title: Text = spec("the handbook's title")
+    summary: Text = spec("one-sentence summary")
+    chapters: tuple[Chapter, ...] = spec("the chapters, in reading order")
+
+
+# ---------------------------------------------------------------- course module
+
+
+@dataclass(frozen=True)
+class Choice:
+    id: str = spec("stable id of the choice, e.g. a, b, c")
+    text: Text = spec("the choice")
+    correct: bool = spec("whether this choice is right", required=False, default=False)
+
+
+@dataclass(frozen=True)
+class Question:
+    id: str = spec("stable id of the question")
+    prompt: Text = spec("the question")
+    choices: tuple[Choice, ...] = spec("two to five choices")
+    explanation: Text = spec("one line saying why the right answer is right")
+
+
+@dataclass(frozen=True)
+class Module:
+    id: str = spec("stable id, used in file names and URLs")
+    kind: Literal["module"] = spec("document kind")
+    course: Literal["awareness", "new-member"] = spec("the course this module belongs to")
+    number: int = spec("position in the course, from 1")
+    minutes: int = spec("time to study the module, 10 to 15")
+    title: Text = spec("the module's title")
+    goals: tuple[Text, ...] = spec("what the learner will be able to do")
+    key_points: tuple[Text, ...] = spec("the points to remember")
+    reading: Text = spec("the short reading", rich=True)
+    example: Text = spec("a real-life example from an industrial-zone workplace", rich=True)
+    questions: tuple[Question, ...] = spec("4 to 6 self-check questions")
+    board_supplies: tuple[str, ...] = spec(
+        "material the Board must supply before the module is taught", required=False, default=()
+    )
+
+
+def iter_texts(record) -> list[Text]:
+    """The texts in a record, depth first, in field order."""
+    if isinstance(record, Text):
+        return [record]
+    if isinstance(record, tuple):
+        return [text for item in record for text in iter_texts(item)]
+    if dataclasses.is_dataclass(record):
+        return [text for f in dataclasses.fields(record) for text in iter_texts(getattr(record, f.name))]
+    return []
+
+
+Document = Leaflet | Handbook | Module
+DOCUMENT_KINDS: dict[str, type] = {"leaflet": Leaflet, "handbook": Handbook, "module": Module}
+
+
+@dataclass(frozen=True)
+class Project:
+    """Everything in ``content/``, validated."""
+
+    site: Site
+    contacts: Contacts
+    facts: dict[str, Fact]
+    glossary: tuple[Term, ...]
+    documents: tuple[Document, ...]
+    sources: tuple[str, ...] = ()  # every file read, for change detection
+
+    def texts(self) -> list[Text]:
+        """Every translatable text, in a stable order (files, then fields)."""
+        found: list[Text] = []
+        for record in (self.site, self.contacts, *self.glossary, *self.documents):
+            found.extend(iter_texts(record))
+        return found
+
+    def of_kind(self, kind: str) -> list[Document]:
+        return [doc for doc in self.documents if doc.kind == kind]

@@ -1,0 +1,119 @@
+"""What the web and print renderers share: a language's view of the content.
+
+``Localizer`` turns model texts into HTML in one language. A text that is
+not (yet) translated comes out in Vietnamese, inside an element that says
+``lang="vi"``, after a notice in the reader's language; both renderers use
+the same notices, written once in ``templates/notices.j2``.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from functools import cached_property
+from pathlib import Path
+
+import jinja2
+from markupsafe import Markup
+
+from .. import markup
+from ..i18n.translate import FUZZY, MISSING, Rendered, Translator
+from ..languages import Language
+from ..model import Fact, Text
+
+TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+HANGUL_WORD = re.compile(r"[^\s<>&]*[\uac00-\ud7a3\u1100-\u11ff\u3130-\u318f][^\s<>&]*")
+
+
+def environment() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(TEMPLATES)),
+        autoescape=jinja2.select_autoescape(["html", "html.j2", "xml"], default_for_string=False),
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    return env
+
+
+def keep_korean_words(text: str) -> str:
+    """Escape, and keep each Korean word whole at line ends.
+
+    WeasyPrint has no ``word-break: keep-all`` and breaks Hangul between any
+    two syllables; a no-break span per word keeps words whole.
+    """
+    escaped = html.escape(text, quote=False)
+    return HANGUL_WORD.sub(lambda m: f'<span class="kw">{m.group(0)}</span>', escaped)
+
+
+class Localizer:
+    """The content seen in one language."""
+
+    def __init__(self, translator: Translator, env: jinja2.Environment, *, for_print: bool = False):
+        self.translator = translator
+        self.language: Language = translator.language
+        self.env = env
+        self.for_print = for_print
+        self.fallbacks: list[tuple[Text, str]] = []  # what was shown in Vietnamese, and why
+
+    @property
+    def facts(self) -> dict[str, Fact]:
+        return self.translator.facts
+
+    def ui(self, message: str, **variables) -> str:
+        return self.translator(message, **variables)
+
+    @cached_property
+    def _notices(self):
+        return self.env.get_template("notices.j2").make_module({"_": self.ui, "lang": self.language})
+
+    def rendered(self, text: Text) -> Rendered:
+        result = self.translator.text(text)
+        if result.is_fallback:
+            self.fallbacks.append((text, result.status))
+        return result
+
+    def _hook(self, language: Language):
+        if self.for_print and language.code == "ko":
+            return keep_korean_words
+        return lambda s: html.escape(s, quote=False)
+
+    def plain(self, text: Text) -> str:
+        """Text without markup (titles, metadata, navigation)."""
+        return markup.plain(markup.parse(self.translator.text(text).value, text.rich))
+
+    def inline(self, text: Text) -> Markup:
+        """One line of text as inline HTML; a fallback is wrapped in a lang="vi" span."""
+        result = self.rendered(text)
+        body = markup.to_html(markup.parse(result.value, False), inline=True, text_hook=self._hook(result.language))
+        if result.is_fallback:
+            return Markup(f'<span lang="{result.language.code}" class="untranslated" '
+                          f'title="{html.escape(self.notice_text(result.status))}">{body}</span>')
+        return Markup(body)
+
+    def block(self, text: Text) -> Markup:
+        """A rich text as HTML blocks; a fallback comes after a notice, in a lang="vi" div."""
+        result = self.rendered(text)
+        body = markup.to_html(markup.parse(result.value, text.rich), text_hook=self._hook(result.language))
+        if result.is_fallback:
+            return Markup(f'{self.notice(result.status)}\n<div lang="{result.language.code}" class="untranslated">'
+                          f"\n{body}\n</div>")
+        return Markup(body)
+
+    def notice_text(self, status: str) -> str:
+        return str(self._notices.text(status)).strip()
+
+    def notice(self, status: str) -> Markup:
+        return Markup(str(self._notices.notice(status)).strip())
+
+    def fact(self, fact_id: str) -> str:
+        from ..i18n.formatting import format_fact
+
+        return format_fact(self.facts[fact_id], self.language)
+
+    def status_of(self, text: Text) -> str:
+        return self.translator.text(text).status
+
+
+__all__ = ["Localizer", "environment", "keep_korean_words", "FUZZY", "MISSING"]

@@ -1,0 +1,188 @@
+"""Model + language → an mkdocs-material project → the static site.
+
+For each language this writes a docs folder of Markdown pages and an
+``mkdocs.yml`` that inherits the top-level one, then runs mkdocs on it.
+The content model knows nothing of mkdocs: only this module does, so the
+site generator can be replaced without touching content or catalogs.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import logging
+import posixpath
+import re
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from ..errors import Diagnostic, Location, OutreachError
+from ..languages import LANGUAGES, SOURCE, Language
+from ..model import Leaflet, Project, Text
+from .common import TEMPLATES, Localizer
+
+OVERRIDES = TEMPLATES / "web" / "overrides"
+ASSETS = TEMPLATES / "web" / "assets"
+MD_SPECIAL = re.compile(r"([\\`*_\[\]{}<>#|!])")
+
+
+@dataclass(frozen=True)
+class PdfLink:
+    href: str  # relative to the site root, e.g. "pdf/leaflet-owners.vi-en.pdf"
+    label: str
+    languages: tuple[Language, ...]
+
+
+@dataclass(frozen=True)
+class Page:
+    path: str  # inside docs/, e.g. "leaflets/owners.md"
+    title: str
+    markdown: str
+
+    @property
+    def url(self) -> str:
+        """The page's URL relative to its language root (use_directory_urls)."""
+        stem = self.path[: -len(".md")]
+        if stem == "index":
+            return ""
+        return (stem[: -len("/index")] if stem.endswith("/index") else stem) + "/"
+
+
+def md_escape(value: str) -> str:
+    return MD_SPECIAL.sub(r"\\\1", value)
+
+
+def yaml_scalar(value: str) -> str:
+    return json.dumps(value, ensure_ascii=False)
+
+
+def page_path(document) -> str:
+    return f"{document.kind}s/{document.id}.md"
+
+
+def root_prefix(path: str) -> str:
+    """From a page (directory URL) to the site root, above the language folder."""
+    depth = Page(path, "", "").url.count("/")
+    return "../" * (depth + 1)
+
+
+def render_pages(project: Project, lz: Localizer, pdfs: dict[str, list[PdfLink]]) -> list[Page]:
+    env = lz.env
+    env.filters.setdefault("md", md_escape)
+    env.filters.setdefault("yaml", yaml_scalar)
+
+    def attrs(text: Text) -> str:
+        status = lz.status_of(text)
+        if status in ("missing", "fuzzy"):
+            return ' {: lang="' + SOURCE.code + '" }'
+        return ""
+
+    common = {"project": project, "site": project.site, "lz": lz, "_": lz.ui, "attrs": attrs,
+              "lang": lz.language}
+    pages: list[Page] = []
+    leaflets = [{"doc": doc, "title": doc.title, "page": page_path(doc)} for doc in project.of_kind("leaflet")]
+    for doc in project.of_kind("leaflet"):
+        assert isinstance(doc, Leaflet)
+        path = page_path(doc)
+        links = [link for link in pdfs.get(doc.id, []) if lz.language is SOURCE or lz.language in link.languages]
+        text = env.get_template("web/leaflet.md.j2").render(
+            doc=doc, pdfs=links, root=root_prefix(path), **common)
+        pages.append(Page(path, lz.plain(doc.title), text))
+    home = env.get_template("web/home.md.j2").render(leaflets=leaflets, **common)
+    pages.insert(0, Page("index.md", lz.plain(project.site.title), home))
+    return pages
+
+
+def site_config(project: Project, lz: Localizer, pages: list[Page], base_config: Path, site_url: str,
+                docs_dir: Path, site_dir: Path) -> dict:
+    language = lz.language
+    alternates = [{"name": lang.name, "link": f"{site_url}{lang.code}/", "lang": lang.code} for lang in LANGUAGES]
+    nav = [{page.title: page.path} for page in pages]
+    return {
+        "INHERIT": str(base_config),
+        "site_name": lz.plain(project.site.title),
+        "site_description": lz.plain(project.site.description),
+        "site_author": lz.plain(project.site.board),
+        "site_url": f"{site_url}{language.code}/",
+        "docs_dir": str(docs_dir),
+        "site_dir": str(site_dir),
+        "theme": {"language": language.theme_language, "custom_dir": str(OVERRIDES)},
+        "plugins": {"search": {"lang": language.search_lang}},
+        "nav": nav,
+        "extra": {"alternate": alternates, "x_default": site_url},
+    }
+
+
+def write_docs(docs_dir: Path, pages: list[Page]) -> None:
+    if docs_dir.exists():
+        shutil.rmtree(docs_dir)
+    for page in pages:
+        target = docs_dir / page.path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(page.markdown, encoding="utf-8")
+    shutil.copytree(ASSETS, docs_dir / "assets")
+
+
+@contextlib.contextmanager
+def _han_segmentation(enabled: bool):
+    """Material runs jieba over all Han text when it is importable; only Chinese wants that."""
+    import material.plugins.search.plugin as search_plugin
+
+    saved = search_plugin.jieba
+    if not enabled:
+        search_plugin.jieba = None
+    try:
+        yield
+    finally:
+        search_plugin.jieba = saved
+
+
+class _Collect(logging.Handler):
+    def __init__(self):
+        super().__init__(logging.WARNING)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record):
+        self.records.append(record)
+
+
+def run_mkdocs(config_file: Path, language: Language) -> None:
+    """Build one language's site with mkdocs. Warnings fail the build (strict)."""
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import MkDocsException
+
+    logger = logging.getLogger("mkdocs")
+    handler = _Collect()
+    logger.addHandler(handler)
+    try:
+        with _han_segmentation(language.segment_han):
+            config = load_config(config_file=str(config_file))
+            try:
+                build(config)
+            finally:
+                config.plugins.on_shutdown()
+    except MkDocsException as exc:
+        details = "; ".join(r.getMessage() for r in handler.records) or str(exc)
+        raise OutreachError(Diagnostic(Location(str(config_file)), f"mkdocs failed for {language.code}: {details}",
+                                       "site.mkdocs", "the generated pages are kept in build/.work for a look")) from None
+    finally:
+        logger.removeHandler(handler)
+
+
+def dump_config(config: dict) -> str:
+    return yaml.safe_dump(config, allow_unicode=True, sort_keys=False)
+
+
+def render_root(env, project: Project, localizers: dict[str, Localizer], site_url: str) -> str:
+    entries = [{"language": lz.language, "title": lz.plain(project.site.title)} for lz in localizers.values()]
+    return env.get_template("web/root.html.j2").render(
+        entries=entries, source=SOURCE, titles={e["language"].code: e["title"] for e in entries},
+        codes=[lang.code for lang in LANGUAGES], site_url=site_url)
+
+
+def relpath(target: str, start: str) -> str:
+    return posixpath.relpath(target, start)

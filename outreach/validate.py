@@ -1,0 +1,371 @@
+"""YAML nodes → the typed model, reporting every error at once.
+
+The dataclasses in ``model.py`` are the schema. ``Converter`` walks a node
+and a type together; each mismatch becomes a diagnostic with the node's
+location, and the walk goes on so that one run reports everything.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import difflib
+import re
+import types
+import typing
+from pathlib import Path
+
+from . import markup
+from .errors import Location, OutreachError, Report
+from .load import Mapping, Node, Scalar, Sequence, SourceFile, load_yaml
+from .model import DOCUMENT_KINDS, Contacts, Fact, Project, Site, Term, Text
+
+PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
+FACT_ID = re.compile(r"^[a-z][a-z0-9_]*$")
+STABLE_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+FACT_TYPES = ("integer", "percent", "date", "range", "year")
+SPECIAL_FILES = ("site.yaml", "contacts.yaml", "facts.yaml", "glossary.yaml")
+MISSING = object()
+
+
+def suggest(word: str, choices) -> str:
+    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    return f" (did you mean '{close[0]}'?)" if close else ""
+
+
+def type_name(node: Node | None) -> str:
+    if isinstance(node, Mapping):
+        return "a mapping"
+    if isinstance(node, Sequence):
+        return "a list"
+    if node is None or node.value is None:
+        return "nothing"
+    value = node.value
+    return {bool: "true/false", int: "a number", float: "a number", str: "text",
+            dt.date: "a date"}.get(type(value), type(value).__name__)
+
+
+def placeholders_in(text: str) -> list[str]:
+    return PLACEHOLDER.findall(text)
+
+
+class Converter:
+    """Converts the nodes of one file, collecting diagnostics in ``report``."""
+
+    def __init__(self, source: SourceFile, prefix: str, label: str, report: Report, fact_ids):
+        self.source = source
+        self.prefix = prefix  # msgctxt prefix, e.g. "leaflet.owners"
+        self.label = label  # for translator comments, e.g. "Leaflet 'owners'"
+        self.report = report
+        self.fact_ids = fact_ids
+
+    # -- entry point
+    def record(self, node: Node, cls, path: tuple[str, ...] = (), docs: tuple[str, ...] = ()):
+        if not isinstance(node, Mapping):
+            self.report.error(node.loc, f"expected a mapping of fields for {cls.__name__}, got {type_name(node)}",
+                              "schema.type")
+            return MISSING
+        fields = {f.name: f for f in dataclasses.fields(cls)}
+        hints = typing.get_type_hints(cls)
+        for key, key_loc in node.keys.items():
+            if key not in fields:
+                self.report.error(key_loc, f"unknown field '{key}'{suggest(key, fields)}", "schema.unknown",
+                                  f"the fields of {cls.__name__} are: {', '.join(fields)}")
+        values = {}
+        for name, f in fields.items():
+            tp = hints[name]
+            child = node.items.get(name)
+            optional = _is_optional(tp)
+            if child is None or (isinstance(child, Scalar) and child.value is None):
+                if f.default is not dataclasses.MISSING or optional:
+                    values[name] = f.default if f.default is not dataclasses.MISSING else None
+                    continue
+                where = node.keys.get(name, node.loc)
+                self.report.error(where, f"missing field '{name}' ({f.metadata.get('doc', '')})",
+                                  "schema.missing", f"add '{name}:' to this {cls.__name__.lower()}")
+                values[name] = MISSING
+                continue
+            values[name] = self.value(child, _strip_optional(tp), path + (name,),
+                                      docs + (f.metadata.get("doc", name),), f.metadata)
+        if any(v is MISSING for v in values.values()):
+            return MISSING
+        return cls(**values)
+
+    def value(self, node: Node, tp, path, docs, meta):
+        origin = typing.get_origin(tp)
+        if tp is Text:
+            return self.text(node, path, docs, meta)
+        if dataclasses.is_dataclass(tp):
+            return self.record(node, tp, path, docs)
+        if origin is tuple:
+            item_type = typing.get_args(tp)[0]
+            if not isinstance(node, Sequence):
+                self.report.error(node.loc, f"expected a list, got {type_name(node)}", "schema.type",
+                                  "write each item on its own line starting with '- '")
+                return MISSING
+            items, seen = [], {}
+            for index, child in enumerate(node.items):
+                key = _item_key(child) or str(index + 1)
+                if isinstance(child, Mapping) and isinstance(child.items.get("id"), Scalar):
+                    if key in seen:
+                        self.report.error(child.items["id"].loc, f"duplicate id '{key}' (first at line {seen[key]})",
+                                          "schema.duplicate-id", "give every item in this list its own id")
+                    seen.setdefault(key, child.loc.line)
+                items.append(self.value(child, item_type, path + (key,), docs, meta))
+            return MISSING if MISSING in items else tuple(items)
+        if origin is typing.Literal:
+            allowed = typing.get_args(tp)
+            if not isinstance(node, Scalar) or node.value not in allowed:
+                got = node.value if isinstance(node, Scalar) else type_name(node)
+                self.report.error(node.loc, f"'{got}' is not one of: {', '.join(map(str, allowed))}"
+                                  f"{suggest(str(got), map(str, allowed))}", "schema.value")
+                return MISSING
+            return node.value
+        expected = {str: "text", int: "a whole number", bool: "true or false", dt.date: "a date (YYYY-MM-DD)"}[tp]
+        ok = isinstance(node, Scalar) and isinstance(node.value, tp) and not (
+            tp is int and isinstance(node.value, bool)) and not (tp is dt.date and isinstance(node.value, dt.datetime))
+        if tp is str and isinstance(node, Scalar) and isinstance(node.value, (int, float)) and not isinstance(node.value, bool):
+            node_value = str(node.value)
+            ok, node = True, Scalar(node_value, node.loc, node.end, node.style)
+        if not ok:
+            self.report.error(node.loc, f"expected {expected}, got {type_name(node)}", "schema.type")
+            return MISSING
+        if tp is str and path and path[-1] == "id" and not STABLE_ID.match(node.value):
+            self.report.error(node.loc, f"id '{node.value}' may use only a-z, 0-9 and '-'", "schema.id",
+                              "ids appear in URLs and translation contexts; keep them short and ASCII")
+        return node.value
+
+    def text(self, node: Node, path, docs, meta) -> Text:
+        if not isinstance(node, Scalar) or not isinstance(node.value, str):
+            self.report.error(node.loc, f"expected text, got {type_name(node)}", "schema.type",
+                              "quote the value if it is meant as text")
+            return MISSING
+        value = node.value.strip()
+        rich = bool(meta.get("rich"))
+        space = meta.get("space")
+        names = tuple(dict.fromkeys(placeholders_in(value)))
+        for name in names:
+            if not FACT_ID.match(name):
+                self.report.error(self.source.locate(node, "{" + name + "}"),
+                                  f"'{{{name}}}' is not a placeholder; braces are kept for facts",
+                                  "text.placeholder", "write {fact_id} with an id from content/facts.yaml")
+            elif name not in self.fact_ids:
+                self.report.error(self.source.locate(node, "{" + name + "}"),
+                                  f"unknown placeholder '{{{name}}}'{suggest(name, self.fact_ids)}",
+                                  "text.placeholder", "placeholders name a fact in content/facts.yaml")
+        stray = PLACEHOLDER.sub("", value)
+        for brace in "{}":
+            if brace in stray:
+                self.report.error(self.source.locate(node, brace), f"unmatched '{brace}'", "text.placeholder",
+                                  "a placeholder is written {fact_id}")
+        try:
+            blocks = markup.parse(value, rich)
+        except markup.MarkupError as exc:
+            self.report.error(self.source.locate(node, exc.snippet[:12] or value[:12]), exc.message, exc.code)
+            blocks = ()
+        if space and blocks and len(markup.plain(blocks)) > space:
+            self.report.error(node.loc, f"text is {len(markup.plain(blocks))} characters; the panel has room for {space}",
+                              "text.length", "shorten the Vietnamese text; translations must fit too")
+        context = f"{self.prefix}:{'.'.join(path)}"
+        where = " › ".join(d for d in docs if d)
+        comment = f"{self.label} › {where}."
+        if space:
+            comment += f" Space: about {space} characters."
+        if rich:
+            comment += " Markup: *emphasis*, **strong**, [link](url), '- ' lists; keep {placeholders} as they are."
+        elif names:
+            comment += " Keep {placeholders} as they are."
+        return Text(value, context, node.loc, comment, rich, space, names)
+
+
+def _is_optional(tp) -> bool:
+    return typing.get_origin(tp) in (typing.Union, types.UnionType) and type(None) in typing.get_args(tp)
+
+
+def _strip_optional(tp):
+    if _is_optional(tp):
+        args = [a for a in typing.get_args(tp) if a is not type(None)]
+        return args[0]
+    return tp
+
+
+def _item_key(node: Node) -> str | None:
+    if isinstance(node, Mapping):
+        ident = node.items.get("id")
+        if isinstance(ident, Scalar) and isinstance(ident.value, (str, int)):
+            return str(ident.value)
+    return None
+
+
+# ---------------------------------------------------------------- facts
+
+
+def load_facts(source: SourceFile, report: Report) -> dict[str, Fact]:
+    facts: dict[str, Fact] = {}
+    root = source.root
+    if not isinstance(root, Mapping):
+        report.error(Location(source.path, 1, 1), "facts.yaml must map fact ids to facts", "schema.type")
+        return facts
+    required = ("type", "value", "unit", "as_of", "source")
+    for fact_id, node in root.items.items():
+        loc = root.keys[fact_id]
+        if not FACT_ID.match(fact_id):
+            report.error(loc, f"fact id '{fact_id}' may use only a-z, 0-9 and '_'", "schema.id")
+            continue
+        if not isinstance(node, Mapping):
+            report.error(node.loc, f"expected the fields {', '.join(required)}, got {type_name(node)}", "schema.type")
+            continue
+        for key, key_loc in node.keys.items():
+            if key not in required:
+                report.error(key_loc, f"unknown field '{key}'{suggest(key, required)}", "schema.unknown",
+                             f"a fact has: {', '.join(required)}")
+        missing = [k for k in required if k not in node.items]
+        for key in missing:
+            report.error(loc, f"fact '{fact_id}' is missing '{key}'", "schema.missing")
+        if missing:
+            continue
+        kind_node, value_node = node.items["type"], node.items["value"]
+        kind = kind_node.value if isinstance(kind_node, Scalar) else None
+        if kind not in FACT_TYPES:
+            report.error(kind_node.loc, f"fact type '{kind}' is not one of: {', '.join(FACT_TYPES)}"
+                         f"{suggest(str(kind), FACT_TYPES)}", "schema.value")
+            continue
+        value = _fact_value(kind, value_node, report)
+        if value is MISSING:
+            continue
+        texts = {}
+        for key in ("unit", "as_of", "source"):
+            child = node.items[key]
+            if not isinstance(child, Scalar) or child.value is None:
+                report.error(child.loc, f"expected text, got {type_name(child)}", "schema.type")
+                texts[key] = ""
+            else:
+                texts[key] = str(child.value)
+        facts[fact_id] = Fact(fact_id, kind, value, texts["unit"], texts["as_of"], texts["source"], loc)
+    return facts
+
+
+def _fact_value(kind: str, node: Node, report: Report):
+    def bad(expected: str):
+        report.error(node.loc, f"a {kind} fact needs {expected}, got {type_name(node)}", "schema.type")
+        return MISSING
+
+    if kind == "range":
+        if not (isinstance(node, Sequence) and len(node.items) == 2 and all(
+                isinstance(n, Scalar) and type(n.value) is int for n in node.items)):
+            return bad("a list of two whole numbers, [low, high]")
+        low, high = (n.value for n in node.items)
+        if low > high:
+            report.error(node.loc, f"range [{low}, {high}] runs backwards", "schema.value")
+            return MISSING
+        return (low, high)
+    if not isinstance(node, Scalar):
+        return bad("a single value")
+    value = node.value
+    if kind in ("integer", "year") and type(value) is not int:
+        return bad("a whole number")
+    if kind == "percent" and (type(value) not in (int, float) or not 0 <= value <= 100):
+        return bad("a number from 0 to 100")
+    if kind == "date" and type(value) is not dt.date:
+        return bad("a date (YYYY-MM-DD)")
+    return value
+
+
+# ---------------------------------------------------------------- project
+
+
+def load_project(content_dir: str | Path) -> Project:
+    """Read and validate everything in ``content/``. Raises ``OutreachError`` with every problem."""
+    content = Path(content_dir)
+    report = Report()
+    sources: dict[str, SourceFile] = {}
+    for path in sorted(content.rglob("*.yaml")):
+        try:
+            sources[path.relative_to(content).as_posix()] = load_yaml(path)
+        except OutreachError as exc:
+            report.diagnostics.extend(exc.diagnostics)
+    for name in SPECIAL_FILES:
+        if name not in sources and not any(d.location.path.endswith(name) for d in report.diagnostics):
+            report.error(Location(str(content / name)), f"missing file content/{name}", "project.missing-file")
+    if report.errors:
+        raise OutreachError(report.diagnostics)
+
+    facts = load_facts(sources["facts.yaml"], report)
+    fact_ids = set(facts)
+
+    site = convert_file("site.yaml", sources["site.yaml"], report, fact_ids)
+    contacts = convert_file("contacts.yaml", sources["contacts.yaml"], report, fact_ids)
+    glossary = convert_file("glossary.yaml", sources["glossary.yaml"], report, fact_ids)
+
+    documents = []
+    seen: dict[tuple[str, str], Location] = {}
+    for name, source in sources.items():
+        if name in SPECIAL_FILES:
+            continue
+        document = convert_file(name, source, report, fact_ids)
+        if document is MISSING:
+            continue
+        key = (document.kind, document.id)
+        if key in seen:
+            report.error(_id_location(source), f"duplicate id '{document.id}': another {document.kind} has it "
+                         f"({seen[key]})", "schema.duplicate-id", "every document of a kind needs its own id")
+            continue
+        seen[key] = _id_location(source)
+        documents.append(document)
+
+    report.raise_if_errors()
+    for diagnostic in report.warnings:
+        print(diagnostic.format())
+    documents.sort(key=lambda d: (list(DOCUMENT_KINDS).index(d.kind), getattr(d, "course", ""),
+                                  getattr(d, "number", 0), d.id))
+    return Project(site, contacts, facts, glossary, tuple(documents),
+                   tuple(str(content / name) for name in sources))
+
+
+def _id_location(source: SourceFile) -> Location:
+    node = source.root.items.get("id") if isinstance(source.root, Mapping) else None
+    return node.loc if node is not None else Location(source.path, 1, 1)
+
+
+def convert_file(name: str, source: SourceFile, report: Report, fact_ids):
+    """One content file → its record (or MISSING), by the file's name or its ``kind``."""
+    root = source.root
+    if root is None:
+        report.error(Location(source.path, 1, 1), "the file is empty", "schema.missing")
+        return MISSING
+    base = Path(name).name
+    if name == "site.yaml":
+        return Converter(source, "site", "Site", report, fact_ids).record(root, Site)
+    if name == "contacts.yaml":
+        return Converter(source, "contacts", "Contacts", report, fact_ids).record(root, Contacts)
+    if name == "glossary.yaml":
+        return _load_glossary(source, report, fact_ids)
+    if name == "facts.yaml" or base == "facts.yaml":
+        return MISSING
+    if not isinstance(root, Mapping):
+        report.error(Location(source.path, 1, 1), "a document must be a mapping of fields", "schema.type")
+        return MISSING
+    kind_node, id_node = root.items.get("kind"), root.items.get("id")
+    if not isinstance(kind_node, Scalar):
+        report.error(root.loc, "missing field 'kind' (one of: " + ", ".join(DOCUMENT_KINDS) + ")",
+                     "schema.missing", "add 'kind: leaflet', 'kind: handbook' or 'kind: module'")
+        return MISSING
+    cls = DOCUMENT_KINDS.get(kind_node.value)
+    if cls is None:
+        report.error(kind_node.loc, f"unknown document kind '{kind_node.value}'"
+                     f"{suggest(str(kind_node.value), DOCUMENT_KINDS)}", "schema.value")
+        return MISSING
+    doc_id = str(id_node.value) if isinstance(id_node, Scalar) else Path(name).stem
+    label = f"{cls.__name__} '{doc_id}'"
+    return Converter(source, f"{kind_node.value}.{doc_id}", label, report, fact_ids).record(root, cls)
+
+
+def _load_glossary(source: SourceFile, report: Report, fact_ids) -> tuple[Term, ...]:
+    root = source.root
+    terms_node = root.items.get("terms") if isinstance(root, Mapping) else None
+    if not isinstance(terms_node, Sequence):
+        report.error(Location(source.path, 1, 1), "glossary.yaml needs a list under 'terms:'", "schema.missing")
+        return ()
+    converter = Converter(source, "glossary", "Glossary", report, fact_ids)
+    terms = converter.value(terms_node, tuple[Term, ...], (), (), {})
+    return () if terms is MISSING else terms
