@@ -129,6 +129,20 @@ def build(paths: Paths, site_url: str | None = None, languages: tuple[Language, 
         shutil.rmtree(staging)
     (staging / "pdf").mkdir(parents=True)
     os.environ.setdefault("SOURCE_DATE_EPOCH", str(int(time.mktime(project.site.edition.timetuple()))))
+    try:
+        render_all(project, paths, site_url, languages, result)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    publish(paths)
+    result.seconds = time.monotonic() - started
+    return result
+
+
+def render_all(project: Project, paths: Paths, site_url: str, languages: tuple[Language, ...],
+               result: BuildResult) -> None:
+    """Render the PDFs and the site into the staging folder."""
+    staging = paths.staging
 
     # print
     print_lz = localizers_for(project, paths, languages, for_print=True)
@@ -161,11 +175,7 @@ def build(paths: Paths, site_url: str | None = None, languages: tuple[Language, 
         result.fallbacks[language.code] = len({text.context for text, _ in lz.fallbacks})
     (staging / "site" / "index.html").write_text(
         web.render_root(web_lz[languages[0].code].env, project, web_lz, site_url), encoding="utf-8")
-    shutil.copytree(staging / "pdf", staging / "site" / "pdf")
-
-    publish(paths)
-    result.seconds = time.monotonic() - started
-    return result
+    shutil.copytree(staging / "pdf", staging / "site" / "pdf", copy_function=os.link)
 
 
 def publish(paths: Paths) -> None:

@@ -102,10 +102,10 @@ class Report:
     diagnostics: list[Diagnostic] = field(default_factory=list)
 
     def error(self, location: Location, message: str, code: str, hint: str = "") -> None:
-        self.diagnostics.append(Diagnostic(location, message, code, "error", hint))
+        self.diagnostics.append(Diagnostic(location, message, code, "error", hint, read_source_line(location)))
 
     def warning(self, location: Location, message: str, code: str, hint: str = "") -> None:
-        self.diagnostics.append(Diagnostic(location, message, code, "warning", hint))
+        self.diagnostics.append(Diagnostic(location, message, code, "warning", hint, read_source_line(location)))
 
     def extend(self, other: "Report") -> None:
         self.diagnostics.extend(other.diagnostics)

@@ -116,7 +116,10 @@ def load_yaml(path: str | Path, text: str | None = None) -> SourceFile:
         where = _loc(shown, mark) if mark else Location(shown)
         problem = exc.problem or "invalid YAML"
         if exc.context:
-            problem = f"{problem} ({exc.context})"
+            context = exc.context
+            if exc.context_mark and exc.context_mark.line != getattr(mark, "line", None):
+                context += f" that starts at line {exc.context_mark.line + 1}, column {exc.context_mark.column + 1}"
+            problem = f"{problem} ({context})"
         report.error(where, f"YAML syntax: {problem}", "yaml.syntax",
                      "check the indentation and quoting on this line and the one above it")
         raise OutreachError(report.diagnostics) from None

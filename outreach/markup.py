@@ -115,6 +115,21 @@ def _parse_inline(text: str, pos: int, closer: str | None) -> tuple[tuple[Inline
     return tuple(out), pos
 
 
+CJK = re.compile(r"[\u3000-\u30ff\u3400-\u9fff\uf900-\ufaff\uff00-\uffef]")
+
+
+def join_lines(lines: list[str]) -> str:
+    """Join wrapped lines: with a space, except between two CJK characters."""
+    out = ""
+    for line in (" ".join(part.split()) for part in lines):
+        if not line:
+            continue
+        if out and not (CJK.match(out[-1]) and CJK.match(line[0])):
+            out += " "
+        out += line
+    return re.sub(r"\s+", " ", out)
+
+
 def parse(text: str, rich: bool) -> tuple[Block, ...]:
     """Parse a field. ``rich`` allows paragraphs and lists; otherwise one line of inline text."""
     text = text.strip()
@@ -122,7 +137,7 @@ def parse(text: str, rich: bool) -> tuple[Block, ...]:
         if BULLET.match(text) or "\n\n" in text:
             raise MarkupError("this field takes one line of text, without lists or paragraphs",
                               "markup.block", text.split("\n", 1)[0])
-        return (Block("p", (parse_inline(" ".join(text.split())),)),)
+        return (Block("p", (parse_inline(join_lines(text.splitlines())),)),)
     blocks: list[Block] = []
     for chunk in re.split(r"\n\s*\n", text):
         paragraph: list[str] = []
@@ -132,12 +147,12 @@ def parse(text: str, rich: bool) -> tuple[Block, ...]:
         def close_list() -> None:
             nonlocal items, kind
             if items:
-                blocks.append(Block(kind, tuple(parse_inline(" ".join(" ".join(i).split())) for i in items)))
+                blocks.append(Block(kind, tuple(parse_inline(join_lines(i)) for i in items)))
             items, kind = [], ""
 
         def close_paragraph() -> None:
             if paragraph:
-                blocks.append(Block("p", (parse_inline(" ".join(" ".join(paragraph).split())),)))
+                blocks.append(Block("p", (parse_inline(join_lines(paragraph)),)))
                 paragraph.clear()
 
         for line in chunk.splitlines():

@@ -67,9 +67,13 @@ class Converter:
             return MISSING
         fields = {f.name: f for f in dataclasses.fields(cls)}
         hints = typing.get_type_hints(cls)
+        suggested = set()
         for key, key_loc in node.keys.items():
             if key not in fields:
-                self.report.error(key_loc, f"unknown field '{key}'{suggest(key, fields)}", "schema.unknown",
+                hint = suggest(key, fields)
+                if hint:
+                    suggested.add(hint.split("'")[1])
+                self.report.error(key_loc, f"unknown field '{key}'{hint}", "schema.unknown",
                                   f"the fields of {cls.__name__} are: {', '.join(fields)}")
         values = {}
         for name, f in fields.items():
@@ -79,6 +83,9 @@ class Converter:
             if child is None or (isinstance(child, Scalar) and child.value is None):
                 if f.default is not dataclasses.MISSING or optional:
                     values[name] = f.default if f.default is not dataclasses.MISSING else None
+                    continue
+                if name in suggested:  # already reported as a misspelt field
+                    values[name] = MISSING
                     continue
                 where = node.keys.get(name, node.loc)
                 self.report.error(where, f"missing field '{name}' ({f.metadata.get('doc', '')})",

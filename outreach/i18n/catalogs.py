@@ -16,13 +16,15 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from babel.messages.catalog import Catalog, Message
 from babel.messages.extract import extract_from_file
 from babel.messages.mofile import write_mo
-from babel.messages.pofile import PoFileError, read_po, write_po
+from babel.messages.pofile import PoFileError, denormalize, read_po, write_po
 
 from ..errors import Diagnostic, Location, OutreachError, display_path
 from ..languages import TARGETS, Language
@@ -71,7 +73,7 @@ def extract(project: Project, templates_dir: Path, root: Path) -> Catalog:
     """The template catalog for the whole project."""
     catalog = _new_catalog(None)
     for text in project.texts():
-        shown = text.location.path
+        shown = Path(os.path.relpath(os.path.abspath(text.location.path), root)).as_posix()
         catalog.add(text.source, context=text.context, locations=[(shown, text.location.line)],
                     auto_comments=[text.comment])
     for message, context, shown, lineno, comments in ui_messages(templates_dir, root):
@@ -131,11 +133,37 @@ def merge(po: Catalog, template: Catalog) -> Catalog:
     return merged
 
 
+def _previous_ids(text: str) -> dict[tuple[str | None, str], str]:
+    """The ``#| msgid`` of each entry, which Babel's reader skips."""
+    found = {}
+    for entry in re.split(r"\n\s*\n", text):
+        fields: dict[str, list[str]] = {}
+        current = None
+        for line in entry.splitlines():
+            match = re.match(r'^(#\| )?(msgctxt|msgid|msgstr)\s+(".*")\s*$', line)
+            if match:
+                current = ("prev_" if match.group(1) else "") + match.group(2)
+                fields[current] = [match.group(3)]
+            elif current and re.match(r'^(#\| )?".*"\s*$', line):
+                fields[current].append(line[3:] if line.startswith("#| ") else line)
+            elif line.startswith("#~"):
+                break
+        if "prev_msgid" in fields and "msgid" in fields:
+            context = denormalize("\n".join(fields["msgctxt"])) if "msgctxt" in fields else None
+            found[(context, denormalize("\n".join(fields["msgid"])))] = denormalize("\n".join(fields["prev_msgid"]))
+    return found
+
+
 def read_catalog(path: Path, locale: str | None = None) -> Catalog:
     shown = display_path(path)
     try:
-        with open(path, "rb") as handle:
-            return read_po(handle, locale=locale, abort_invalid=True)
+        data = path.read_bytes()
+        catalog = read_po(io.BytesIO(data), locale=locale, abort_invalid=True)
+        for (context, msgid), previous in _previous_ids(data.decode("utf-8")).items():
+            message = catalog.get(msgid, context)
+            if message is not None:
+                message.previous_id = [previous]
+        return catalog
     except PoFileError as exc:
         raise OutreachError(Diagnostic(Location(shown, exc.lineno, 1), f"cannot read catalog: {exc}",
                                        "po.syntax", "fix the entry, or restore the file from version control")) from None

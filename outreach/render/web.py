@@ -14,6 +14,7 @@ import logging
 import posixpath
 import re
 import shutil
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -129,9 +130,13 @@ def write_docs(docs_dir: Path, pages: list[Page]) -> None:
 @contextlib.contextmanager
 def _han_segmentation(enabled: bool):
     """Material runs jieba over all Han text when it is importable; only Chinese wants that."""
-    import material.plugins.search.plugin as search_plugin
+    with warnings.catch_warnings():  # jieba imports pkg_resources, which warns on import
+        warnings.filterwarnings("ignore", message="pkg_resources is deprecated", category=UserWarning)
+        import material.plugins.search.plugin as search_plugin
 
     saved = search_plugin.jieba
+    if saved is not None:
+        saved.setLogLevel(logging.WARNING)
     if not enabled:
         search_plugin.jieba = None
     try:

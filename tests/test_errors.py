@@ -1,0 +1,114 @@
+"""Bad content is reported with path:line:col, the source line, a code and what to do."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import pytest
+
+from outreach.errors import OutreachError
+from outreach.validate import load_project
+
+from .conftest import LEAFLET, write_project
+
+
+def errors_for(tmp_path, leaflet: str | None = None, **files) -> str:
+    extra = {"content/leaflets/test.yaml": leaflet} if leaflet is not None else {}
+    extra.update({f"content/{name.replace('__', '/')}.yaml": text for name, text in files.items()})
+    root = write_project(tmp_path, extra)
+    cwd = os.getcwd()
+    os.chdir(root)
+    try:
+        with pytest.raises(OutreachError) as info:
+            load_project("content")
+    finally:
+        os.chdir(cwd)
+    return info.value.format()
+
+
+def test_yaml_syntax_error_points_at_the_line(tmp_path):
+    text = errors_for(tmp_path, LEAFLET.replace("title: Đảng viên và công đoàn", "title: [Đảng viên"))
+    assert text.splitlines()[0] == (
+        "content/leaflets/test.yaml:5:8: error: YAML syntax: expected ',' or ']', but got ':' "
+        "(while parsing a flow sequence that starts at line 4, column 8) [yaml.syntax]")
+    assert "help:" in text
+
+
+def test_unknown_field_suggests_the_right_name(tmp_path):
+    text = errors_for(tmp_path, LEAFLET.replace("  inside_2:\n    heading:", "  inside_2:\n    headng:"))
+    first = text.splitlines()[0]
+    assert first == ("content/leaflets/test.yaml:19:5: error: unknown field 'headng' "
+                     "(did you mean 'heading'?) [schema.unknown]")
+    assert text.splitlines()[1] == "        headng: Tỉnh hỗ trợ"
+    assert text.splitlines()[2] == "        ^"
+    assert "missing field 'heading'" not in text  # the misspelling says it already
+
+
+def test_missing_field(tmp_path):
+    text = errors_for(tmp_path, LEAFLET.replace("summary: Tờ rơi thử.\n", ""))
+    assert "content/leaflets/test.yaml:1:1: error: missing field 'summary'" in text
+    assert "[schema.missing]" in text
+
+
+def test_wrong_type(tmp_path):
+    text = errors_for(tmp_path, LEAFLET.replace("title: Đảng viên và công đoàn", "title:\n  - a\n  - b"))
+    assert "content/leaflets/test.yaml:5:3: error: expected text, got a list [schema.type]" in text
+
+
+def test_duplicate_ids_in_a_list_and_across_documents(tmp_path):
+    twice = LEAFLET.replace("      - id: workers\n        fact: workers\n        label: lao động\n",
+                            "      - id: workers\n        fact: workers\n        label: lao động\n"
+                            "      - id: workers\n        fact: workers\n        label: người\n")
+    text = errors_for(tmp_path, twice, leaflets__copy=LEAFLET)
+    first = twice.splitlines().index("      - id: workers") + 1
+    assert f"content/leaflets/test.yaml:{first + 3}:13: error: duplicate id 'workers' (first at line {first})" \
+           " [schema.duplicate-id]" in text
+    assert "error: duplicate id 'test': another leaflet has it" in text
+
+
+def test_unknown_placeholder_points_at_the_brace(tmp_path):
+    text = errors_for(tmp_path, LEAFLET.replace("Giai đoạn {start}.", "Giai đoạn {strat}."))
+    assert ("content/leaflets/test.yaml:10:25: error: unknown placeholder '{strat}' (did you mean 'start'?) "
+            "[text.placeholder]") in text
+    lines = text.splitlines()
+    assert lines[1].strip() == "subtitle: Giai đoạn {strat}."
+    assert lines[2].index("^") == lines[1].index("{strat}")
+
+
+def test_unknown_fact_type_and_bad_value(tmp_path):
+    facts = "workers:\n  type: integr\n  value: 1\n  unit: x\n  as_of: '2023'\n  source: y\n" \
+            "start:\n  type: year\n  value: soon\n  unit: x\n  as_of: '2023'\n  source: y\n" \
+            "signed:\n  type: date\n  value: 2019-03-18\n  unit: x\n  as_of: '2019'\n  source: y\n"
+    text = errors_for(tmp_path, facts=facts)
+    assert "content/facts.yaml:2:9: error: fact type 'integr' is not one of: integer, percent, date, range, " \
+           "year (did you mean 'integer'?) [schema.value]" in text
+    assert "content/facts.yaml:9:10: error: a year fact needs a whole number, got text [schema.type]" in text
+
+
+def test_unbalanced_markup(tmp_path):
+    text = errors_for(tmp_path, LEAFLET.replace("**không điều hành**", "**không điều hành"))
+    assert "error: '**' opens strong emphasis that is never closed [markup.emphasis]" in text
+    assert text.splitlines()[0].startswith("content/leaflets/test.yaml:14:17:")
+
+
+def test_every_error_is_reported_at_once(tmp_path):
+    broken = LEAFLET.replace("audience:", "audiense:").replace("{start}", "{nope}").replace("kind: leaflet\n",
+                                                                                             "kind: leaflet\nextra: 1\n")
+    text = errors_for(tmp_path, broken)
+    assert "unknown field 'audiense'" in text and "unknown placeholder '{nope}'" in text
+    assert "unknown field 'extra'" in text
+    assert text.rstrip().endswith("errors")
+
+
+def test_command_line_exits_non_zero_without_traceback(tmp_path):
+    root = write_project(tmp_path, {"content/leaflets/test.yaml": LEAFLET.replace("title:", "titel:", 1)})
+    run = subprocess.run([sys.executable, "-m", "outreach", "check"], cwd=root, capture_output=True, text=True)
+    assert run.returncode == 1
+    assert "Traceback" not in run.stderr
+    assert "content/leaflets/test.yaml:4:1: error: unknown field 'titel' (did you mean 'title'?)" in run.stderr
+    ok = subprocess.run([sys.executable, "-m", "outreach", "check"], cwd=write_project(tmp_path / "ok"),
+                        capture_output=True, text=True)
+    assert ok.returncode == 0, ok.stderr
+    assert "content is valid: 1 documents" in ok.stdout
