@@ -13,6 +13,10 @@ output as it was.
 
 from __future__ import annotations
 
+import calendar
+import contextlib
+import datetime as dt
+import hashlib
 import os
 import shutil
 import time
@@ -74,6 +78,8 @@ class BuildResult:
     fallbacks: dict[str, int] = field(default_factory=dict)
     pdfs_rendered: int = 0
     pdfs_reused: int = 0
+    sites_rendered: int = 0
+    sites_reused: int = 0
     seconds: float = 0.0
     warnings: list[Diagnostic] = field(default_factory=list)
 
@@ -128,15 +134,41 @@ def build(paths: Paths, site_url: str | None = None, languages: tuple[Language, 
     if staging.exists():
         shutil.rmtree(staging)
     (staging / "pdf").mkdir(parents=True)
-    os.environ.setdefault("SOURCE_DATE_EPOCH", str(int(time.mktime(project.site.edition.timetuple()))))
     try:
-        render_all(project, paths, site_url, languages, result)
+        with source_date(project.site.edition):
+            render_all(project, paths, site_url, languages, result)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
     publish(paths)
     result.seconds = time.monotonic() - started
     return result
+
+
+@contextlib.contextmanager
+def source_date(edition: dt.date):
+    """Dates written into the output come from the edition, so rebuilds are byte-identical."""
+    saved = os.environ.get("SOURCE_DATE_EPOCH")
+    if saved is None:
+        os.environ["SOURCE_DATE_EPOCH"] = str(calendar.timegm(edition.timetuple()))
+    try:
+        yield
+    finally:
+        if saved is None:
+            os.environ.pop("SOURCE_DATE_EPOCH", None)
+
+
+def site_key(work: Path, base_config: Path) -> str:
+    """A digest of everything one language's mkdocs build reads."""
+    import material
+    import mkdocs
+
+    digest = hashlib.sha256(f"{mkdocs.__version__} {material.__version__}".encode())
+    for path in [base_config, *sorted(p for p in work.rglob("*") if p.is_file()),
+                 *sorted(p for p in web.OVERRIDES.rglob("*") if p.is_file())]:
+        digest.update(str(path.relative_to(path.anchor)).encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
 
 
 def render_all(project: Project, paths: Paths, site_url: str, languages: tuple[Language, ...],
@@ -154,7 +186,7 @@ def render_all(project: Project, paths: Paths, site_url: str, languages: tuple[L
         page_url = f"{site_url}{job.languages[-1].code}/{web.page_path(job.document)[:-3]}/"
         html = print_render.leaflet_html(job, project, print_lz, page_url)
         target = staging / "pdf" / job.filename
-        writer.write(html, target, paths.root)
+        writer.write(html, target, paths.root, label=f"{job.filename} ({'+'.join(l.code for l in job.languages)})")
         result.pdfs.append(paths.out / "pdf" / job.filename)
         pdf_links.setdefault(job.document.id, []).append(
             web.PdfLink(f"pdf/{job.filename}", job.label(), job.languages))
@@ -171,7 +203,17 @@ def render_all(project: Project, paths: Paths, site_url: str, languages: tuple[L
                                  (work / "docs").resolve(), (staging / "site" / language.code).resolve())
         config_file = work / "mkdocs.yml"
         config_file.write_text(web.dump_config(config), encoding="utf-8")
-        web.run_mkdocs(config_file, language)
+        key = site_key(work, paths.mkdocs_yml)
+        published = paths.out / "site" / language.code
+        key_file = paths.cache / "site" / f"{language.code}.key"
+        if published.is_dir() and key_file.exists() and key_file.read_text() == key:
+            shutil.copytree(published, staging / "site" / language.code, copy_function=os.link)
+            result.sites_reused += 1
+        else:
+            web.run_mkdocs(config_file, language)
+            result.sites_rendered += 1
+        (staging / "keys").mkdir(exist_ok=True)
+        (staging / "keys" / f"{language.code}.key").write_text(key)
         result.fallbacks[language.code] = len({text.context for text, _ in lz.fallbacks})
     (staging / "site" / "index.html").write_text(
         web.render_root(web_lz[languages[0].code].env, project, web_lz, site_url), encoding="utf-8")
@@ -190,4 +232,8 @@ def publish(paths: Paths) -> None:
             current.rename(old / name)
         staged.rename(current)
     shutil.rmtree(old)
+    keys = paths.cache / "site"
+    keys.mkdir(parents=True, exist_ok=True)
+    for key in (paths.staging / "keys").glob("*.key"):
+        key.replace(keys / key.name)
     shutil.rmtree(paths.staging)

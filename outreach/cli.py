@@ -32,7 +32,8 @@ def cmd_build(args) -> int:
             print(f"{code}: {count} texts are not translated yet and show in Vietnamese with a notice",
                   file=sys.stderr)
     root = _paths(args).out
-    print(f"built the site in {', '.join(result.languages)} → {display_path(root / 'site')}")
+    print(f"built the site in {', '.join(result.languages)} ({result.sites_rendered} rendered, "
+          f"{result.sites_reused} unchanged) → {display_path(root / 'site')}")
     print(f"built {len(result.pdfs)} PDFs ({result.pdfs_rendered} rendered, {result.pdfs_reused} unchanged)"
           f" → {display_path(root / 'pdf')}")
     print(f"done in {result.seconds:.1f} s")

@@ -198,8 +198,9 @@ def bundled_build(tmp_path_factory):
 
 
 def pdftotext(path: Path) -> str:
-    return subprocess.run(["pdftotext", "-layout", str(path), "-"], check=True, capture_output=True,
-                          text=True).stdout
+    """The PDF's text in reading order, with runs of white space made one space."""
+    text = subprocess.run(["pdftotext", str(path), "-"], check=True, capture_output=True, text=True).stdout
+    return " ".join(text.split())
 
 
 def pdffonts(path: Path) -> list[dict[str, str]]:

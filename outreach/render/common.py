@@ -34,6 +34,7 @@ def environment() -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
+    env.globals["N_"] = lambda message: message  # marks a UI string for extraction; translated where used
     return env
 
 

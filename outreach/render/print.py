@@ -18,6 +18,7 @@ from pathlib import Path
 import segno
 from markupsafe import Markup
 
+from ..errors import Diagnostic, Location, OutreachError
 from ..i18n.formatting import format_fact
 from ..languages import SOURCE, TARGETS, Language
 from ..model import Fact, Leaflet, Project
@@ -77,9 +78,31 @@ def leaflet_html(job: PrintJob, project: Project, localizers: dict[str, Localize
     }
     css = (PRINT_CSS / "leaflet.css").read_text(encoding="utf-8")
     return env.get_template("print/leaflet.html.j2").render(
-        sides=sides, first=first, meta=meta, css=Markup(css), doc=job.document,
+        sides=sides, first=first, meta=meta, css=Markup(css), doc=job.document, project=project,
+        localizers=[localizers[lang.code] for lang in job.languages],
         qr_svg=qr_svg(page_url), page_url=page_url,
     )
+
+
+PX_TO_MM = 25.4 / 96
+
+
+def overflowing_panels(document) -> list[tuple[str, float]]:
+    """Panels (elements with data-panel) whose content runs past their bottom edge, in mm."""
+    found = []
+    for page in document.pages:
+        for box in page._page_box.descendants():
+            element = getattr(box, "element", None)
+            panel = element.get("data-panel") if element is not None else None
+            if not panel or getattr(box, "element_tag", None) != "div":
+                continue
+            box = getattr(box, "_box", box)  # absolutely positioned: the placeholder holds the box
+            limit = box.content_box_y() + box.height
+            bottom = max((child.position_y + child.margin_height() for child in box.descendants()
+                          if child is not box and hasattr(child, "margin_height")), default=limit)
+            if bottom - limit > 0.5:
+                found.append((panel, (bottom - limit) * PX_TO_MM))
+    return found
 
 
 class PdfWriter:
@@ -98,7 +121,7 @@ class PdfWriter:
         digest.update(html.encode("utf-8"))
         return digest.hexdigest()
 
-    def write(self, html: str, target: Path, base_url: Path) -> None:
+    def write(self, html: str, target: Path, base_url: Path, label: str = "") -> None:
         cached = self.cache_dir / f"{self.key(html)}.pdf" if self.cache_dir else None
         if cached and cached.exists():
             shutil.copyfile(cached, target)
@@ -107,8 +130,14 @@ class PdfWriter:
         import weasyprint
 
         logging.getLogger("weasyprint").setLevel(logging.ERROR)
-        document = weasyprint.HTML(string=html, base_url=str(base_url))
-        document.write_pdf(target, uncompressed_pdf=False)
+        document = weasyprint.HTML(string=html, base_url=str(base_url)).render()
+        overflows = overflowing_panels(document)
+        if overflows:
+            raise OutreachError([Diagnostic(
+                Location(label or target.name), f"text does not fit panel '{panel}': {over:.1f} mm too long",
+                "print.overflow", hint="shorten this panel's text in that language (or in Vietnamese)")
+                for panel, over in overflows])
+        document.write_pdf(target)
         self.rendered += 1
         if cached:
             cached.parent.mkdir(parents=True, exist_ok=True)

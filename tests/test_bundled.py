@@ -1,0 +1,65 @@
+"""The bundled content: it validates, its catalogs are complete, and it builds in five languages."""
+
+from __future__ import annotations
+
+import subprocess
+
+from outreach.i18n import catalogs
+from outreach.languages import LANGUAGES, TARGETS
+from outreach.validate import load_project
+
+from .conftest import REPO, pdffonts, pdftotext
+
+TITLES = {
+    "vi": "Tổ chức đảng và công đoàn đồng hành cùng doanh nghiệp",
+}
+
+
+def test_bundled_catalogs_are_complete_and_accepted_by_msgfmt():
+    for language in TARGETS:
+        path = catalogs.po_path(REPO / "locales", language)
+        counts = catalogs.status(catalogs.read_catalog(path, language.catalog))["all"]
+        assert counts.complete, (language.code, counts)
+        run = subprocess.run(["msgfmt", "--check", "-o", "/dev/null", str(path)], capture_output=True, text=True)
+        assert run.returncode == 0, run.stderr
+
+
+def test_bundled_catalogs_match_the_content():
+    from outreach.render.common import TEMPLATES
+
+    template = catalogs.extract(load_project(REPO / "content"), TEMPLATES, REPO)
+    pot = catalogs.read_catalog(catalogs.template_path(REPO / "locales"))
+    assert {(m.context, m.id) for m in pot if m.id} == {(m.context, m.id) for m in template if m.id}, \
+        "run: outreach i18n update"
+
+
+def test_bundled_build_has_five_languages_and_four_leaflets(bundled_build):
+    root, result = bundled_build
+    assert result.warnings == []
+    assert all(count == 0 for count in result.fallbacks.values()), result.fallbacks
+    for language in LANGUAGES:
+        html = (root / "build/site" / language.code / "leaflets/owners/index.html").read_text(encoding="utf-8")
+        assert f'<html lang="{language.code}"' in html
+        assert "notice" not in html.split('<article', 1)[1]
+    pdfs = sorted(p.name for p in (root / "build/pdf").glob("*.pdf"))
+    assert pdfs == ["leaflet-owners.vi-en.pdf", "leaflet-owners.vi-ja.pdf", "leaflet-owners.vi-ko.pdf",
+                    "leaflet-owners.vi-zh-Hans.pdf"]
+
+
+def test_bundled_leaflets_read_in_both_languages(bundled_build):
+    root, _ = bundled_build
+    project = load_project(root / "content")
+    leaflet = project.of_kind("leaflet")[0]
+    for language in TARGETS:
+        catalog = catalogs.read_catalog(catalogs.po_path(root / "locales", language), language.catalog)
+        title = catalog.get(leaflet.panels.front.title.source, leaflet.panels.front.title.context).string
+        heading = catalog.get(leaflet.panels.inside_3.heading.source, leaflet.panels.inside_3.heading.context).string
+        path = root / "build/pdf" / f"leaflet-owners.vi-{language.code}.pdf"
+        text = pdftotext(path)
+        squeezed = text.replace(" ", "")
+        for expected in (title, heading):
+            assert expected.replace(" ", "") in squeezed, (language.code, expected)
+        assert "Chúng tôi đề nghị doanh nghiệp" in text
+        assert "71.383" in text and "69.423" in text  # Vietnamese side
+        assert "71,383" in text and "69,423" in text  # the other side
+        assert all(font["emb"] == "yes" for font in pdffonts(path))
