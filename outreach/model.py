@@ -174,45 +174,69 @@ class Leaflet:
 # ---------------------------------------------------------------- handbook
 
 
+def located():
+    """A field the converter fills with the record's place in its file; not written in YAML."""
+    return field(default=None, compare=False, metadata={"internal": True, "doc": ""})
+
+
 @dataclass(frozen=True)
 class Section:
-    id: str = spec("stable id of the section")
+    id: str = spec("stable id of the section; its anchor on the page")
     heading: Text = spec("section heading")
     body: Text = spec("section text", rich=True)
-
-
-@dataclass(frozen=True)
-class Chapter:
-    id: str = spec("stable id of the chapter; the page's URL")
-    title: Text = spec("chapter title")
-    sections: tuple[Section, ...] = spec("the chapter's sections")
 
 
 @dataclass(frozen=True)
 class Handbook:
     id: str = spec("stable id, used in file names and URLs")
     kind: Literal["handbook"] = spec("document kind")
-    title: Text = spec("the handbook's title")
-    summary: Text = spec("one-sentence summary")
-    chapters: tuple[Chapter, ...] = spec("the chapters, in reading order")
+    title: Text = spec("the handbook's title, on the cover")
+    subtitle: Text = spec("one line under the title, on the cover")
+    summary: Text = spec("one-sentence summary, for the web page and PDF metadata")
+    intro: Text = spec("the foreword, before the first chapter", rich=True)
+    chapters: tuple[str, ...] = spec("ids of the chapters (kind: chapter), in reading order")
+    location: Location = located()
 
 
-# ---------------------------------------------------------------- course module
+@dataclass(frozen=True)
+class Chapter:
+    id: str = spec("stable id of the chapter; the page's URL")
+    kind: Literal["chapter"] = spec("document kind")
+    handbook: str = spec("id of the handbook this chapter belongs to")
+    title: Text = spec("chapter title")
+    summary: Text = spec("one line saying what the chapter answers, for the table of contents")
+    sections: tuple[Section, ...] = spec("the chapter's sections")
+    location: Location = located()
+
+
+# ---------------------------------------------------------------- courses
+
+
+@dataclass(frozen=True)
+class Course:
+    id: Literal["awareness", "new-member"] = spec("the course: awareness (Party-awareness class) or new-member")
+    kind: Literal["course"] = spec("document kind")
+    title: Text = spec("the course's title")
+    summary: Text = spec("who the course is for and what it covers, one or two sentences")
+    intro: Text = spec("how to study the course: online, in class, in short sessions", rich=True)
+    location: Location = located()
 
 
 @dataclass(frozen=True)
 class Choice:
-    id: str = spec("stable id of the choice, e.g. a, b, c")
+    id: str = spec("stable id of the choice: a, b, c …")
     text: Text = spec("the choice")
-    correct: bool = spec("whether this choice is right", required=False, default=False)
+    correct: bool = spec("true for a right answer", required=False, default=False)
 
 
 @dataclass(frozen=True)
 class Question:
-    id: str = spec("stable id of the question")
+    id: str = spec("stable id of the question: q1, q2 …")
     prompt: Text = spec("the question")
     choices: tuple[Choice, ...] = spec("two to five choices")
     explanation: Text = spec("one line saying why the right answer is right")
+    multiple: bool = spec("true when more than one choice is right", required=False, default=False)
+    location: Location = located()
 
 
 @dataclass(frozen=True)
@@ -223,14 +247,32 @@ class Module:
     number: int = spec("position in the course, from 1")
     minutes: int = spec("time to study the module, 10 to 15")
     title: Text = spec("the module's title")
-    goals: tuple[Text, ...] = spec("what the learner will be able to do")
+    summary: Text = spec("one line saying what the module is about")
+    goals: tuple[Text, ...] = spec("what the learner will be able to do after it")
     key_points: tuple[Text, ...] = spec("the points to remember")
     reading: Text = spec("the short reading", rich=True)
-    example: Text = spec("a real-life example from an industrial-zone workplace", rich=True)
+    example: Text = spec("an example from an industrial-zone workplace", rich=True)
     questions: tuple[Question, ...] = spec("4 to 6 self-check questions")
     board_supplies: tuple[str, ...] = spec(
-        "material the Board must supply before the module is taught", required=False, default=()
-    )
+        "material the Board must supply before the module is taught (notes for the Board, not translated)",
+        required=False, default=())
+    location: Location = located()
+
+
+# ---------------------------------------------------------------- stories
+
+
+@dataclass(frozen=True)
+class Story:
+    id: str = spec("stable id, used in file names and URLs")
+    kind: Literal["story"] = spec("document kind")
+    example: bool = spec("true while this is a template to fill in, not a real enterprise's story")
+    title: Text = spec("the story's title")
+    enterprise: Text = spec("the enterprise's name")
+    zone: Text = spec("the industrial or economic zone it is in")
+    summary: Text = spec("one or two sentences: what works well there")
+    body: Text = spec("the story", rich=True)
+    location: Location = located()
 
 
 def iter_texts(record) -> list[Text]:
@@ -239,13 +281,14 @@ def iter_texts(record) -> list[Text]:
         return [record]
     if isinstance(record, tuple):
         return [text for item in record for text in iter_texts(item)]
-    if dataclasses.is_dataclass(record):
+    if dataclasses.is_dataclass(record) and not isinstance(record, Location):
         return [text for f in dataclasses.fields(record) for text in iter_texts(getattr(record, f.name))]
     return []
 
 
-Document = Leaflet | Handbook | Module
-DOCUMENT_KINDS: dict[str, type] = {"leaflet": Leaflet, "handbook": Handbook, "module": Module}
+Document = Leaflet | Handbook | Chapter | Course | Module | Story
+DOCUMENT_KINDS: dict[str, type] = {"leaflet": Leaflet, "handbook": Handbook, "chapter": Chapter,
+                                   "course": Course, "module": Module, "story": Story}
 
 
 @dataclass(frozen=True)

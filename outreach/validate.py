@@ -65,7 +65,8 @@ class Converter:
             self.report.error(node.loc, f"expected a mapping of fields for {cls.__name__}, got {type_name(node)}",
                               "schema.type")
             return MISSING
-        fields = {f.name: f for f in dataclasses.fields(cls)}
+        internal = [f.name for f in dataclasses.fields(cls) if f.metadata.get("internal")]
+        fields = {f.name: f for f in dataclasses.fields(cls) if not f.metadata.get("internal")}
         hints = typing.get_type_hints(cls)
         suggested = set()
         for key, key_loc in node.keys.items():
@@ -96,6 +97,8 @@ class Converter:
                                       docs + (f.metadata.get("doc", name),), f.metadata)
         if any(v is MISSING for v in values.values()):
             return MISSING
+        if "location" in internal:
+            values["location"] = node.loc
         return cls(**values)
 
     def value(self, node: Node, tp, path, docs, meta):
@@ -297,7 +300,14 @@ def load_project(content_dir: str | Path) -> Project:
     if report.errors:
         raise OutreachError(report.diagnostics)
 
-    facts = load_facts(sources["facts.yaml"], report)
+    facts: dict[str, Fact] = {}
+    for name in ["facts.yaml", *sorted(n for n in sources if n.startswith("facts/"))]:
+        for fact_id, fact in load_facts(sources[name], report).items():
+            if fact_id in facts:
+                report.error(fact.location, f"duplicate fact '{fact_id}' (first at {facts[fact_id].location})",
+                             "schema.duplicate-id", "every fact needs its own id")
+                continue
+            facts[fact_id] = fact
     fact_ids = set(facts)
 
     site = convert_file("site.yaml", sources["site.yaml"], report, fact_ids)
@@ -307,7 +317,7 @@ def load_project(content_dir: str | Path) -> Project:
     documents = []
     seen: dict[tuple[str, str], Location] = {}
     for name, source in sources.items():
-        if name in SPECIAL_FILES:
+        if name in SPECIAL_FILES or name.startswith("facts/"):
             continue
         document = convert_file(name, source, report, fact_ids)
         if document is MISSING:
@@ -321,12 +331,88 @@ def load_project(content_dir: str | Path) -> Project:
         documents.append(document)
 
     report.raise_if_errors()
+    check_documents(documents, report)
+    report.raise_if_errors()
     for diagnostic in report.warnings:
         print(diagnostic.format())
     documents.sort(key=lambda d: (list(DOCUMENT_KINDS).index(d.kind), getattr(d, "course", ""),
-                                  getattr(d, "number", 0), d.id))
+                                  getattr(d, "number", 0), _chapter_order(documents, d), d.id))
     return Project(site, contacts, facts, glossary, tuple(documents),
                    tuple(str(content / name) for name in sources))
+
+
+def _chapter_order(documents, document) -> int:
+    if document.kind != "chapter":
+        return 0
+    for handbook in documents:
+        if handbook.kind == "handbook" and handbook.id == document.handbook and document.id in handbook.chapters:
+            return handbook.chapters.index(document.id)
+    return 0
+
+
+def check_documents(documents, report: Report) -> None:
+    """Rules that span fields or documents: chapters belong to a handbook, modules to a course, quizzes add up."""
+    by_kind: dict[str, dict[str, object]] = {}
+    for document in documents:
+        by_kind.setdefault(document.kind, {})[document.id] = document
+    handbooks, chapters = by_kind.get("handbook", {}), by_kind.get("chapter", {})
+    for handbook in handbooks.values():
+        seen = set()
+        for chapter_id in handbook.chapters:
+            if chapter_id in seen:
+                report.error(handbook.location, f"chapter '{chapter_id}' is listed twice", "schema.duplicate-id")
+            seen.add(chapter_id)
+            chapter = chapters.get(chapter_id)
+            if chapter is None:
+                report.error(handbook.location, f"handbook '{handbook.id}' lists chapter '{chapter_id}', "
+                             f"which does not exist{suggest(chapter_id, chapters)}", "schema.reference",
+                             "add a file with 'kind: chapter' and this id, or remove it from 'chapters'")
+            elif chapter.handbook != handbook.id:
+                report.error(chapter.location, f"chapter '{chapter_id}' belongs to handbook '{chapter.handbook}', "
+                             f"but handbook '{handbook.id}' lists it", "schema.reference")
+    for chapter in chapters.values():
+        handbook = handbooks.get(chapter.handbook)
+        if handbook is None:
+            report.error(chapter.location, f"chapter '{chapter.id}' names handbook '{chapter.handbook}', which does "
+                         f"not exist{suggest(chapter.handbook, handbooks)}", "schema.reference")
+        elif chapter.id not in handbook.chapters:
+            report.error(chapter.location, f"chapter '{chapter.id}' is not listed in handbook '{handbook.id}'",
+                         "schema.reference", f"add '{chapter.id}' to 'chapters' in the handbook, where it belongs")
+    courses = by_kind.get("course", {})
+    numbers: dict[str, dict[int, object]] = {}
+    for module in by_kind.get("module", {}).values():
+        if module.course not in courses:
+            report.error(module.location, f"module '{module.id}' belongs to course '{module.course}', which has no "
+                         "file (kind: course)", "schema.reference")
+        if module.number in numbers.setdefault(module.course, {}):
+            report.error(module.location, f"modules '{numbers[module.course][module.number].id}' and '{module.id}' "
+                         f"are both number {module.number} of course '{module.course}'", "schema.duplicate-id")
+        numbers[module.course][module.number] = module
+        if not 10 <= module.minutes <= 15:
+            report.error(module.location, f"module '{module.id}' takes {module.minutes} minutes; a module takes 10 "
+                         "to 15", "course.minutes", "split the module, or shorten it")
+        if not 4 <= len(module.questions) <= 6:
+            report.error(module.location, f"module '{module.id}' has {len(module.questions)} questions; it needs "
+                         "4 to 6", "course.questions")
+        for question in module.questions:
+            right = sum(choice.correct for choice in question.choices)
+            where = question.location or module.location
+            if not 2 <= len(question.choices) <= 5:
+                report.error(where, f"question '{question.id}' has {len(question.choices)} choices; it needs 2 to 5",
+                             "course.choices")
+            if question.multiple and right < 2:
+                report.error(where, f"question '{question.id}' is multiple choice but has {right} right answers",
+                             "course.answers", "mark at least two choices 'correct: true', or drop 'multiple'")
+            if not question.multiple and right != 1:
+                report.error(where, f"question '{question.id}' has {right} right answers; a single-choice question "
+                             "needs exactly one", "course.answers",
+                             "mark one choice 'correct: true', or set 'multiple: true'")
+    for course, modules in numbers.items():
+        expected = list(range(1, len(modules) + 1))
+        if sorted(modules) != expected:
+            first = modules[min(modules)]
+            report.error(first.location, f"modules of course '{course}' are numbered {sorted(modules)}; number them "
+                         f"{expected}", "course.numbers")
 
 
 def _id_location(source: SourceFile) -> Location:
@@ -347,7 +433,7 @@ def convert_file(name: str, source: SourceFile, report: Report, fact_ids):
         return Converter(source, "contacts", "Contacts", report, fact_ids).record(root, Contacts)
     if name == "glossary.yaml":
         return _load_glossary(source, report, fact_ids)
-    if name == "facts.yaml" or base == "facts.yaml":
+    if name == "facts.yaml" or base == "facts.yaml" or name.startswith("facts/") or "/facts/" in name:
         return MISSING
     if not isinstance(root, Mapping):
         report.error(Location(source.path, 1, 1), "a document must be a mapping of fields", "schema.type")
