@@ -180,15 +180,13 @@ def render_all(project: Project, paths: Paths, site_url: str, languages: tuple[L
     print_lz = localizers_for(project, paths, languages, for_print=True)
     writer = print_render.PdfWriter(paths.cache / "pdf")
     pdf_links: dict[str, list[web.PdfLink]] = {}
-    for job in print_render.leaflet_jobs(project):
-        if not all(lang in languages for lang in job.languages):
-            continue
-        page_url = f"{site_url}{job.languages[-1].code}/{web.page_path(job.document)[:-3]}/"
-        html = print_render.leaflet_html(job, project, print_lz, page_url)
+    for job in print_render.print_jobs(project, languages):
+        page_url = f"{site_url}{job.web_language.code}/{web.page_url(web.page_path(job.document))}"
+        source = print_render.print_html(job, project, print_lz, page_url)
         target = staging / "pdf" / job.filename
-        writer.write(html, target, paths.root, label=f"{job.filename} ({'+'.join(l.code for l in job.languages)})")
+        writer.write(source, target, paths.root, label=f"{job.filename} ({'+'.join(l.code for l in job.languages)})")
         result.pdfs.append(paths.out / "pdf" / job.filename)
-        pdf_links.setdefault(job.document.id, []).append(
+        pdf_links.setdefault(f"{job.document.kind}.{job.document.id}", []).append(
             web.PdfLink(f"pdf/{job.filename}", job.label(), job.languages))
     result.pdfs_rendered, result.pdfs_reused = writer.rendered, writer.reused
 

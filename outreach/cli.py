@@ -7,6 +7,8 @@ import json
 import sys
 from pathlib import Path
 
+from jinja2 import TemplateError
+
 from . import __version__
 from .errors import OutreachError, display_path
 
@@ -176,6 +178,10 @@ def main(argv: list[str] | None = None) -> int:
         return args.func(args)
     except OutreachError as exc:
         print(exc.format(), file=sys.stderr)
+        return 1
+    except TemplateError as exc:  # a broken template is reported like any other input
+        where = f"{display_path(exc.filename)}:{exc.lineno}:1" if getattr(exc, "filename", None) else "template"
+        print(f"{where}: error: {exc.message} [template]", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         return 130

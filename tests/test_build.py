@@ -113,7 +113,15 @@ def test_root_page_sends_readers_to_a_language(fixture_build):
 def test_vietnamese_anchors_keep_d_with_stroke(fixture_build):
     root, _ = fixture_build
     html = page(root, "vi").read_text(encoding="utf-8")
-    assert 'id="quy-trình-kết-nạp-đảng-viên"' in html
+    assert '<h1 id="đảng-viên-và-công-đoàn">' in html
+
+
+def test_section_anchors_are_the_same_in_every_language(fixture_build):
+    root, _ = fixture_build
+    for code in CODES:
+        html = page(root, code).read_text(encoding="utf-8")
+        for anchor in ("benefits", "support", "request", "figures", "contacts"):
+            assert f'<h2 id="{anchor}"' in html, (code, anchor)
 
 
 def test_search_is_per_language(fixture_build):

@@ -20,7 +20,7 @@ from markupsafe import Markup
 
 from ..errors import Diagnostic, Location, OutreachError
 from ..i18n.formatting import format_fact
-from ..languages import SOURCE, TARGETS, Language
+from ..languages import LANGUAGES, SOURCE, TARGETS, Language
 from ..model import Fact, Leaflet, Project
 from .common import TEMPLATES, Localizer
 
@@ -29,7 +29,9 @@ PRINT_CSS = TEMPLATES / "print"
 
 @dataclass(frozen=True)
 class PrintJob:
-    document: Leaflet
+    """One PDF: a document in one language, or a leaflet in a pair of languages."""
+
+    document: object
     languages: tuple[Language, ...]
 
     @property
@@ -37,13 +39,22 @@ class PrintJob:
         codes = "-".join(lang.code for lang in self.languages)
         return f"{self.document.kind}-{self.document.id}.{codes}.pdf"
 
+    @property
+    def web_language(self) -> Language:
+        """The language whose web page the QR code leads to."""
+        return self.languages[-1]
+
     def label(self) -> str:
         return " – ".join(lang.name for lang in self.languages)
 
 
-def leaflet_jobs(project: Project) -> list[PrintJob]:
-    """One bilingual leaflet per target language: vi+en, vi+ko, vi+zh-Hans, vi+ja."""
-    return [PrintJob(doc, (SOURCE, target)) for doc in project.of_kind("leaflet") for target in TARGETS]
+def print_jobs(project: Project, languages=LANGUAGES) -> list[PrintJob]:
+    """Every PDF: bilingual leaflets (vi + each other language), and a handbook and a handout per course
+    in each language."""
+    jobs = [PrintJob(doc, (SOURCE, target)) for doc in project.of_kind("leaflet") for target in TARGETS]
+    for kind in ("handbook", "course"):
+        jobs += [PrintJob(doc, (language,)) for doc in project.of_kind(kind) for language in LANGUAGES]
+    return [job for job in jobs if all(lang in languages for lang in job.languages)]
 
 
 def qr_svg(url: str) -> Markup:
@@ -56,32 +67,83 @@ def edition_text(date: dt.date, language: Language) -> str:
     return format_fact(fact, language)
 
 
-def leaflet_html(job: PrintJob, project: Project, localizers: dict[str, Localizer], page_url: str) -> str:
-    """The print HTML of one bilingual leaflet: both languages on every panel."""
-    first = localizers[job.languages[0].code]
-    env = first.env
-    sides = []
-    for index, language in enumerate(job.languages):
-        lz = localizers[language.code]
-        sides.append(env.get_template("print/leaflet-panels.html.j2").make_module({
-            "lz": lz, "_": lz.ui, "doc": job.document, "project": project, "site": project.site,
-            "side": index, "edition_date": edition_text(project.site.edition, language),
-        }))
-    titles = [localizers[lang.code].plain(job.document.title) for lang in job.languages]
-    meta = {
+def _css(*names: str) -> Markup:
+    return Markup("\n".join((PRINT_CSS / name).read_text(encoding="utf-8") for name in names))
+
+
+def _meta(project: Project, localizers: list[Localizer], document, languages) -> dict:
+    titles = [lz.plain(document.title) for lz in localizers]
+    return {
         "title": " / ".join(dict.fromkeys(titles)),
-        "author": first.plain(project.site.board),
-        "subject": " / ".join(dict.fromkeys(localizers[lang.code].plain(job.document.summary)
-                                            for lang in job.languages)),
-        "keywords": ", ".join(lang.code for lang in job.languages),
+        "author": localizers[0].plain(project.site.board),
+        "subject": " / ".join(dict.fromkeys(lz.plain(document.summary) for lz in localizers)),
+        "keywords": ", ".join(lang.code for lang in languages),
         "created": project.site.edition.isoformat() + "T00:00:00Z",
     }
-    css = (PRINT_CSS / "leaflet.css").read_text(encoding="utf-8")
-    return env.get_template("print/leaflet.html.j2").render(
-        sides=sides, first=first, meta=meta, css=Markup(css), doc=job.document, project=project,
-        localizers=[localizers[lang.code] for lang in job.languages],
+
+
+@dataclass(frozen=True)
+class PrintSource:
+    """What the PDF writer needs: the HTML, and for booklets the tail that pads them."""
+
+    html: str
+    tail: object = None  # callable(page_count) -> HTML of the pages after the body, or None
+
+
+def leaflet_html(job: PrintJob, project: Project, localizers: dict[str, Localizer], page_url: str) -> PrintSource:
+    """The print HTML of one bilingual leaflet: both languages on every panel."""
+    lzs = [localizers[lang.code] for lang in job.languages]
+    env = lzs[0].env
+    sides = []
+    for index, lz in enumerate(lzs):
+        sides.append(env.get_template("print/leaflet-panels.html.j2").make_module({
+            "lz": lz, "_": lz.ui, "doc": job.document, "project": project, "site": project.site,
+            "side": index, "edition_date": edition_text(project.site.edition, lz.language),
+        }))
+    html = env.get_template("print/leaflet.html.j2").render(
+        sides=sides, first=lzs[0], meta=_meta(project, lzs, job.document, job.languages),
+        css=_css("fonts.css", "leaflet.css"), doc=job.document, project=project, localizers=lzs,
         qr_svg=qr_svg(page_url), page_url=page_url,
     )
+    return PrintSource(html)
+
+
+def handbook_html(job: PrintJob, project: Project, localizers: dict[str, Localizer], page_url: str) -> PrintSource:
+    """The A5 booklet in one language; the tail adds notes pages and the back cover."""
+    lz = localizers[job.languages[0].code]
+    chapters = {doc.id: doc for doc in project.of_kind("chapter")}
+    context = {
+        "lz": lz, "_": lz.ui, "doc": job.document, "project": project, "site": project.site,
+        "chapters": [chapters[c] for c in job.document.chapters], "terms": project.glossary,
+        "meta": _meta(project, [lz], job.document, job.languages), "css": _css("fonts.css", "handbook.css"),
+        "edition": edition_text(project.site.edition, lz.language), "page_url": page_url,
+        "qr_svg": qr_svg(page_url),
+    }
+    template = lz.env.get_template("print/handbook.html.j2")
+
+    def tail(pages: int) -> str:
+        notes = (-(pages + 1)) % 4  # the back cover is the last page; the total is a multiple of 4
+        return template.render(part="tail", notes=notes, **context)
+
+    return PrintSource(template.render(part="main", notes=0, **context), tail)
+
+
+def course_html(job: PrintJob, project: Project, localizers: dict[str, Localizer], page_url: str) -> PrintSource:
+    """The A4 handout of one course in one language, with the answer key at the end."""
+    lz = localizers[job.languages[0].code]
+    modules = [m for m in project.of_kind("module") if m.course == job.document.id]
+    return PrintSource(lz.env.get_template("print/course.html.j2").render(
+        lz=lz, _=lz.ui, doc=job.document, modules=modules, project=project, site=project.site,
+        meta=_meta(project, [lz], job.document, job.languages), css=_css("fonts.css", "course.css"),
+        page_url=page_url,
+    ))
+
+
+RENDERERS = {"leaflet": leaflet_html, "handbook": handbook_html, "course": course_html}
+
+
+def print_html(job: PrintJob, project: Project, localizers: dict[str, Localizer], page_url: str) -> PrintSource:
+    return RENDERERS[job.document.kind](job, project, localizers, page_url)
 
 
 PX_TO_MM = 25.4 / 96
@@ -113,16 +175,18 @@ class PdfWriter:
         self.rendered = 0
         self.reused = 0
 
-    def key(self, html: str) -> str:
+    def key(self, source: PrintSource) -> str:
         import weasyprint
 
         digest = hashlib.sha256()
         digest.update(weasyprint.__version__.encode())
-        digest.update(html.encode("utf-8"))
+        digest.update(source.html.encode("utf-8"))
+        if source.tail:
+            digest.update(source.tail(0).encode("utf-8"))
         return digest.hexdigest()
 
-    def write(self, html: str, target: Path, base_url: Path, label: str = "") -> None:
-        cached = self.cache_dir / f"{self.key(html)}.pdf" if self.cache_dir else None
+    def write(self, source: PrintSource, target: Path, base_url: Path, label: str = "") -> None:
+        cached = self.cache_dir / f"{self.key(source)}.pdf" if self.cache_dir else None
         if cached and cached.exists():
             shutil.copyfile(cached, target)
             self.reused += 1
@@ -130,13 +194,16 @@ class PdfWriter:
         import weasyprint
 
         logging.getLogger("weasyprint").setLevel(logging.ERROR)
-        document = weasyprint.HTML(string=html, base_url=str(base_url)).render()
+        document = weasyprint.HTML(string=source.html, base_url=str(base_url)).render()
         overflows = overflowing_panels(document)
         if overflows:
             raise OutreachError([Diagnostic(
                 Location(label or target.name), f"text does not fit panel '{panel}': {over:.1f} mm too long",
                 "print.overflow", hint="shorten this panel's text in that language (or in Vietnamese)")
                 for panel, over in overflows])
+        if source.tail:
+            tail = weasyprint.HTML(string=source.tail(len(document.pages)), base_url=str(base_url)).render()
+            document = document.copy([*document.pages, *tail.pages])
         document.write_pdf(target)
         self.rendered += 1
         if cached:

@@ -61,47 +61,130 @@ def yaml_scalar(value: str) -> str:
 
 
 def page_path(document) -> str:
+    """Where a document's page lives in every language's docs folder."""
+    if document.kind == "handbook":
+        return f"handbooks/{document.id}/index.md"
+    if document.kind == "chapter":
+        return f"handbooks/{document.handbook}/{document.id}.md"
+    if document.kind == "course":
+        return f"courses/{document.id}/index.md"
+    if document.kind == "module":
+        return f"courses/{document.course}/{document.id}.md"
     return f"{document.kind}s/{document.id}.md"
+
+
+GLOSSARY_PAGE = "glossary.md"
+
+
+def page_url(path: str) -> str:
+    return Page(path, "", "").url
 
 
 def root_prefix(path: str) -> str:
     """From a page (directory URL) to the site root, above the language folder."""
-    depth = Page(path, "", "").url.count("/")
+    depth = page_url(path).count("/")
     return "../" * (depth + 1)
 
 
+def url_link(source: str, target: str) -> str:
+    """A relative URL from one page to another (for raw HTML, which mkdocs does not rewrite)."""
+    start, end = page_url(source), page_url(target)
+    rel = posixpath.relpath("/" + end, "/" + start) if start else end
+    if rel == ".":
+        return "./"
+    return rel if rel.endswith("/") or not end else rel + "/"
+
+
+def md_link(source: str, target: str) -> str:
+    """A relative Markdown link to another page's source (mkdocs checks and rewrites it)."""
+    return posixpath.relpath(target, posixpath.dirname(source) or ".")
+
+
 def render_pages(project: Project, lz: Localizer, pdfs: dict[str, list[PdfLink]]) -> list[Page]:
+    """Every page of one language's site, in navigation order."""
     env = lz.env
     env.filters.setdefault("md", md_escape)
     env.filters.setdefault("yaml", yaml_scalar)
 
+    def lang_attr(text: Text) -> str:
+        return f' lang="{SOURCE.code}"' if lz.status_of(text) in ("missing", "fuzzy") else ""
+
     def attrs(text: Text) -> str:
-        status = lz.status_of(text)
-        if status in ("missing", "fuzzy"):
-            return ' {: lang="' + SOURCE.code + '" }'
-        return ""
+        attr = lang_attr(text)
+        return " {:" + attr + " }" if attr else ""
 
     common = {"project": project, "site": project.site, "lz": lz, "_": lz.ui, "attrs": attrs,
-              "lang": lz.language}
+              "lang_attr": lang_attr, "lang": lz.language, "languages": LANGUAGES}
     pages: list[Page] = []
-    leaflets = [{"doc": doc, "title": doc.title, "page": page_path(doc)} for doc in project.of_kind("leaflet")]
+
+    def add(path: str, template: str, title: str, **context) -> None:
+        links = {"root": root_prefix(path), "md_link": lambda target: md_link(path, target),
+                 "url_link": lambda target: url_link(path, target)}
+        text = env.get_template(f"web/{template}").render(**common, **links, **context)
+        pages.append(Page(path, title, text))
+
+    def pdfs_for(doc) -> list[PdfLink]:
+        return [link for link in pdfs.get(f"{doc.kind}.{doc.id}", [])
+                if lz.language is SOURCE or lz.language in link.languages]
+
+    def item(doc, source: str = "index.md") -> dict:
+        return {"doc": doc, "page": md_link(source, page_path(doc))}
+
+    chapters = {doc.id: doc for doc in project.of_kind("chapter")}
+    courses = project.of_kind("course")
+    modules = project.of_kind("module")
+    add("index.md", "home.md.j2", lz.plain(project.site.title),
+        leaflets=[item(d) for d in project.of_kind("leaflet")],
+        handbooks=[item(d) for d in project.of_kind("handbook")],
+        courses=[item(d) for d in courses], stories=[item(d) for d in project.of_kind("story")])
+    for doc in project.of_kind("handbook"):
+        path = page_path(doc)
+        own = [chapters[c] for c in doc.chapters]
+        add(path, "handbook.md.j2", lz.plain(doc.title), doc=doc, pdfs=pdfs_for(doc), chapters=own,
+            glossary=md_link(path, GLOSSARY_PAGE))
+        for chapter in own:
+            add(page_path(chapter), "chapter.md.j2", lz.plain(chapter.title), doc=chapter)
+    for doc in courses:
+        path = page_path(doc)
+        own = [m for m in modules if m.course == doc.id]
+        add(path, "course.md.j2", lz.plain(doc.title), doc=doc, pdfs=pdfs_for(doc),
+            modules=[{"doc": m, "page": url_link(path, page_path(m))} for m in own])
+        for index, module in enumerate(own):
+            following = own[index + 1] if index + 1 < len(own) else None
+            add(page_path(module), "module.md.j2", lz.plain(module.title), doc=module, course=doc,
+                next={"doc": following, "page": url_link(page_path(module), page_path(following))}
+                if following else None)
     for doc in project.of_kind("leaflet"):
         assert isinstance(doc, Leaflet)
-        path = page_path(doc)
-        links = [link for link in pdfs.get(doc.id, []) if lz.language is SOURCE or lz.language in link.languages]
-        text = env.get_template("web/leaflet.md.j2").render(
-            doc=doc, pdfs=links, root=root_prefix(path), **common)
-        pages.append(Page(path, lz.plain(doc.title), text))
-    home = env.get_template("web/home.md.j2").render(leaflets=leaflets, **common)
-    pages.insert(0, Page("index.md", lz.plain(project.site.title), home))
+        add(page_path(doc), "leaflet.md.j2", lz.plain(doc.title), doc=doc, pdfs=pdfs_for(doc))
+    for doc in project.of_kind("story"):
+        add(page_path(doc), "story.md.j2", lz.plain(doc.title), doc=doc)
+    add(GLOSSARY_PAGE, "glossary.md.j2", lz.ui("Giải thích từ ngữ"), terms=project.glossary)
     return pages
+
+
+def navigation(pages: list[Page]) -> list:
+    """mkdocs nav: top-level pages, with a handbook's chapters and a course's modules under it."""
+    nav: list = []
+    sections: dict[str, list] = {}
+    for page in pages:
+        parts = page.path.split("/")
+        if len(parts) == 3:  # handbooks/<id>/… or courses/<id>/…
+            group = "/".join(parts[:2])
+            if group not in sections:
+                sections[group] = []
+                nav.append({page.title: sections[group]})
+            sections[group].append({page.title: page.path})
+        else:
+            nav.append({page.title: page.path})
+    return nav
 
 
 def site_config(project: Project, lz: Localizer, pages: list[Page], base_config: Path, site_url: str,
                 docs_dir: Path, site_dir: Path) -> dict:
     language = lz.language
     alternates = [{"name": lang.name, "link": f"{site_url}{lang.code}/", "lang": lang.code} for lang in LANGUAGES]
-    nav = [{page.title: page.path} for page in pages]
+    nav = navigation(pages)
     return {
         "INHERIT": str(base_config),
         "site_name": lz.plain(project.site.title),
