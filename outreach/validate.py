@@ -21,6 +21,19 @@ from .load import Mapping, Node, Scalar, Sequence, SourceFile, load_yaml
 from .model import DOCUMENT_KINDS, Contacts, Fact, Project, Site, Term, Text
 
 PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
+# Digits that are not figures: document numbers ("33-CT/TW", "98/2014/NĐ-CP") and references to
+# articles or items ("Điều 4", "điểm 2.2").
+DOCUMENT_NUMBER = re.compile(r"\d+(?:/\d{4})?[-/–][A-ZĐ][A-Za-zĐ]*(?:[-/][A-ZĐ][A-Za-zĐ]*)*")
+REFERENCE = re.compile(r"(?:Điều|điều|Điểm|điểm|Khoản|khoản|Mục|mục|Phần|phần|Chương|chương)\s+\d+(?:\.\d+)*")
+FIGURE = re.compile(r"\d[\d.,]*")
+
+
+def bare_figures(text: str) -> list[str]:
+    """Figures typed into a text instead of coming from facts.yaml."""
+    text = PLACEHOLDER.sub("", text)
+    text = DOCUMENT_NUMBER.sub("", text)
+    text = REFERENCE.sub("", text)
+    return FIGURE.findall(text)
 FACT_ID = re.compile(r"^[a-z][a-z0-9_]*$")
 STABLE_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 FACT_TYPES = ("integer", "percent", "date", "range", "year")
@@ -173,6 +186,9 @@ class Converter:
         except markup.MarkupError as exc:
             self.report.error(self.source.locate(node, exc.snippet[:12] or value[:12]), exc.message, exc.code)
             blocks = ()
+        for figure in bare_figures(markup.plain(blocks)):
+            self.report.error(self.source.locate(node, figure), f"figure '{figure}' typed into the text",
+                              "text.figure", "put the figure in content/facts.yaml and write its {fact_id} here")
         if space and blocks and len(markup.plain(blocks)) > space:
             self.report.error(node.loc, f"text is {len(markup.plain(blocks))} characters; the panel has room for {space}",
                               "text.length", "shorten the Vietnamese text; translations must fit too")

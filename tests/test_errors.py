@@ -11,7 +11,7 @@ import pytest
 from outreach.errors import OutreachError
 from outreach.validate import load_project
 
-from .conftest import LEAFLET, write_project
+from .conftest import LEAFLET, REPO, write_project
 
 
 def errors_for(tmp_path, leaflet: str | None = None, **files) -> str:
@@ -112,3 +112,24 @@ def test_command_line_exits_non_zero_without_traceback(tmp_path):
                         capture_output=True, text=True)
     assert ok.returncode == 0, ok.stderr
     assert "content is valid: 1 documents" in ok.stdout
+
+
+def test_a_figure_typed_into_a_text_is_an_error(tmp_path):
+    text = errors_for(tmp_path, LEAFLET.replace("body: Gặp chúng tôi.", "body: Có 183 doanh nghiệp."))
+    assert "error: figure '183' typed into the text [text.figure]" in text
+    assert "help: put the figure in content/facts.yaml and write its {fact_id} here" in text
+
+
+def test_document_numbers_references_and_list_numbers_are_not_figures(tmp_path):
+    from outreach.validate import bare_figures
+
+    assert bare_figures("Chỉ thị số 33-CT/TW, Nghị định số 98/2014/NĐ-CP, Quy định số 342-QĐ/TW, "
+                        "Điều 4, điểm 2.2, Chương trình số 28-CTr/TU") == []
+    assert bare_figures("có 12 khu với 71.383 lao động") == ["12", "71.383"]
+    root = write_project(tmp_path, {"content/leaflets/test.yaml": LEAFLET.replace(
+        "body: Gặp chúng tôi.", "body: |\n      1. Gặp chúng tôi.\n      2. Trao đổi.")})
+    os.chdir(root)
+    try:
+        load_project("content")
+    finally:
+        os.chdir(REPO)
