@@ -30,12 +30,13 @@ from .i18n import catalogs
 from .i18n.translate import Translator
 from .languages import LANGUAGES, Language
 from .model import Project
+from . import pack
 from .render import print as print_render
 from .render import web
 from .render.common import Localizer, environment
 from .validate import load_project
 
-PRODUCTS = ("site", "pdf")
+PRODUCTS = ("site", "pdf", "packs")
 
 
 @dataclass(frozen=True)
@@ -74,6 +75,7 @@ class Paths:
 @dataclass
 class BuildResult:
     pdfs: list[Path] = field(default_factory=list)
+    packs: list[Path] = field(default_factory=list)
     languages: list[str] = field(default_factory=list)
     fallbacks: dict[str, int] = field(default_factory=dict)
     pdfs_rendered: int = 0
@@ -180,14 +182,29 @@ def render_all(project: Project, paths: Paths, site_url: str, languages: tuple[L
     print_lz = localizers_for(project, paths, languages, for_print=True)
     writer = print_render.PdfWriter(paths.cache / "pdf")
     pdf_links: dict[str, list[web.PdfLink]] = {}
+    version = pack.content_version(project.site.edition, [Path(p) for p in project.sources]
+                                   + sorted(paths.locales.glob("*/LC_MESSAGES/*.po")))
+    readme = print_lz[languages[0].code].env.get_template("pack/README.txt.j2")
+    failed: list[Diagnostic] = []
     for job in print_render.print_jobs(project, languages):
         page_url = f"{site_url}{job.web_language.code}/{web.page_url(web.page_path(job.document))}"
         source = print_render.print_html(job, project, print_lz, page_url)
-        target = staging / "pdf" / job.filename
-        writer.write(source, target, paths.root, label=f"{job.filename} ({'+'.join(l.code for l in job.languages)})")
+        stem = job.filename[: -len(".pdf")]
+        press = staging / "packs" / stem / f"{stem}.press.pdf"
+        press.parent.mkdir(parents=True)
+        writer.write(source, press, paths.root, label=f"{job.filename} ({'+'.join(l.code for l in job.languages)})")
+        titles = {lang.code: print_lz[lang.code].plain(job.document.title) for lang in job.languages}
+        report = pack.make_pack(pack.PRODUCTS[job.document.kind], job.document, job.languages, titles, press,
+                                staging / "pdf" / job.filename, version, "draft", readme, project.site.edition)
+        shown = f"build/packs/{stem}/{press.name}"
+        failed += [Diagnostic(Location(shown + (f":page {f.page}" if f.page else "")), f.message, f.code,
+                              hint="see preflight.txt in the pack") for f in report.errors]
         result.pdfs.append(paths.out / "pdf" / job.filename)
+        result.packs.append(paths.out / "packs" / stem)
         pdf_links.setdefault(f"{job.document.kind}.{job.document.id}", []).append(
             web.PdfLink(f"pdf/{job.filename}", job.label(), job.languages))
+    if failed:
+        raise OutreachError(failed)
     result.pdfs_rendered, result.pdfs_reused = writer.rendered, writer.reused
 
     # web

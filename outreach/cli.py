@@ -10,7 +10,7 @@ from pathlib import Path
 from jinja2 import TemplateError
 
 from . import __version__
-from .errors import OutreachError, display_path
+from .errors import Diagnostic, Location, OutreachError, display_path
 
 
 def _paths(args):
@@ -38,6 +38,7 @@ def cmd_build(args) -> int:
           f"{result.sites_reused} unchanged) → {display_path(root / 'site')}")
     print(f"built {len(result.pdfs)} PDFs ({result.pdfs_rendered} rendered, {result.pdfs_reused} unchanged)"
           f" → {display_path(root / 'pdf')}")
+    print(f"built {len(result.packs)} printer packs, all passing preflight → {display_path(root / 'packs')}")
     print(f"done in {result.seconds:.1f} s")
     return 0
 
@@ -125,6 +126,36 @@ def cmd_status(args) -> int:
     return 0
 
 
+def cmd_preflight(args) -> int:
+    from . import pack, preflight
+
+    path = Path(args.path)
+    folder = path if path.is_dir() else None
+    if folder is not None:
+        presses = sorted(folder.glob("*.press.pdf"))
+        if not presses:
+            raise OutreachError(Diagnostic(Location(display_path(folder)), "no *.press.pdf in this folder",
+                                           "preflight.input", "give a printer pack folder or a PDF"))
+        kind = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))["kind"] \
+            if (folder / "manifest.json").exists() else None
+    else:
+        presses = [path]
+        kind = None
+    kind = args.product or kind or next((k for k in pack.PRODUCTS if path.name.startswith(k + "-")), None)
+    if kind is None:
+        raise OutreachError(Diagnostic(Location(display_path(path)), "cannot tell which product this is",
+                                       "preflight.input", "pass --product leaflet, handbook or course"))
+    spec = pack.PRODUCTS[kind].spec
+    failed = False
+    for press in presses:
+        report = preflight.preflight(press, spec, shown=press.name)
+        print(report.text(), end="")
+        if folder is not None:
+            (folder / "preflight.txt").write_text(report.text(), encoding="utf-8")
+        failed = failed or not report.passed
+    return 1 if failed else 0
+
+
 def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(
         prog="outreach",
@@ -146,6 +177,16 @@ def parser() -> argparse.ArgumentParser:
     check = commands.add_parser("check", help="validate the content and report every error",
                                 description="Read content/ and report every error with its file, line and column.")
     check.set_defaults(func=cmd_check)
+
+    check_print = commands.add_parser(
+        "preflight", help="check a press PDF or a printer pack as a printer would",
+        description="Check every page of a press PDF: TrimBox and BleedBox, page count, output intent, embedded "
+                    "fonts, no DeviceRGB, total ink, smallest text, image resolution, and for leaflets the folds "
+                    "and safe zone. For a pack folder, writes preflight.txt into it. Exit 1 on any error.")
+    check_print.add_argument("path", help="a *.press.pdf file or a folder under build/packs/")
+    check_print.add_argument("--product", choices=["leaflet", "handbook", "course"],
+                             help="what the PDF is (default: from the pack's manifest or the file name)")
+    check_print.set_defaults(func=cmd_preflight)
 
     i18n = commands.add_parser("i18n", help="translation catalogs: extract, update, compile, status",
                                description="Work with the gettext catalogs in locales/.")

@@ -6,9 +6,9 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
-packages=(fonts-noto-core fonts-noto-cjk libharfbuzz-subset0 python3-venv)
+packages=(fonts-noto-core fonts-noto-cjk libharfbuzz-subset0 libgs-common poppler-utils python3-venv)
 if [ "${1:-}" = "--test" ]; then
-  packages+=(poppler-utils gettext qpdf)
+  packages+=(gettext qpdf)
 fi
 
 missing=()

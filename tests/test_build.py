@@ -216,8 +216,8 @@ def test_leaflet_pdf_pages_fonts_and_metadata(fixture_build):
         assert any(name.startswith("Noto-Sans") for name in names)
         with pikepdf.open(path) as pdf:
             assert len(pdf.pages) == 2
-            width, height = (float(v) for v in pdf.pages[0].mediabox[2:])
-            assert (round(width / 72 * 25.4), round(height / 72 * 25.4)) == (297, 210)
+            box = [float(v) for v in pdf.pages[0].cropbox]  # the screen copy shows the trim
+            assert (round((box[2] - box[0]) / 72 * 25.4), round((box[3] - box[1]) / 72 * 25.4)) == (297, 210)
             assert str(pdf.Root.Lang) == "vi"
             info = pdf.docinfo
             assert str(info.Author) == "Ban Tuyên giáo Tỉnh ủy"

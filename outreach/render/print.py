@@ -11,10 +11,13 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import logging
+import re
 import shutil
+import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
+import pikepdf
 import segno
 from markupsafe import Markup
 
@@ -25,6 +28,23 @@ from ..model import Fact, Leaflet, Project
 from .common import TEMPLATES, Localizer
 
 PRINT_CSS = TEMPLATES / "print"
+# The CMYK output intent: Ghostscript's CMYK profile, from Debian's libgs-common.
+CMYK_PROFILE = Path("/usr/share/color/icc/ghostscript/default_cmyk.icc")
+PDF_VARIANT = "pdf/x-4"
+
+
+def color_profile_rule() -> str:
+    """The rule that gives the PDF its CMYK output intent.
+
+    WeasyPrint reads it only from the document's own CSS (not from a stylesheet
+    passed separately), and needs ``components``.
+    """
+    if not CMYK_PROFILE.exists():
+        raise OutreachError(Diagnostic(
+            Location(str(CMYK_PROFILE)), "the CMYK colour profile is missing", "print.profile",
+            hint="run: bash scripts/setup.sh (it installs Debian's libgs-common, which has the profile)"))
+    return (f'@color-profile device-cmyk {{ src: url("{CMYK_PROFILE.as_uri()}"); '
+            "components: cyan, magenta, yellow, black; }")
 
 
 @dataclass(frozen=True)
@@ -59,7 +79,9 @@ def print_jobs(project: Project, languages=LANGUAGES) -> list[PrintJob]:
 
 def qr_svg(url: str) -> Markup:
     """A vector QR code (error correction M, 4-module quiet zone)."""
-    return Markup(segno.make(url, error="m").svg_inline(border=4, omitsize=True, dark="#000"))
+    svg = segno.make(url, error="m").svg_inline(border=4, omitsize=True, dark="#000")
+    # 100 % K, not RGB; and no fill, which would default to RGB black
+    return Markup(svg.replace('stroke="#000"', 'stroke="device-cmyk(0 0 0 1)" fill="none"'))
 
 
 def edition_text(date: dt.date, language: Language) -> str:
@@ -68,7 +90,7 @@ def edition_text(date: dt.date, language: Language) -> str:
 
 
 def _css(*names: str) -> Markup:
-    return Markup("\n".join((PRINT_CSS / name).read_text(encoding="utf-8") for name in names))
+    return Markup("\n".join([color_profile_rule(), *((PRINT_CSS / name).read_text(encoding="utf-8") for name in names)]))
 
 
 def _meta(project: Project, localizers: list[Localizer], document, languages) -> dict:
@@ -147,6 +169,22 @@ def print_html(job: PrintJob, project: Project, localizers: dict[str, Localizer]
 
 
 PX_TO_MM = 25.4 / 96
+RANDOM_DOCUMENT_ID = re.compile(rb"xmp\.did:[0-9a-f-]{36}")
+
+
+def stable_document_id(path: Path, key: str) -> None:
+    """WeasyPrint gives PDF/X-4 files a random XMP DocumentID; derive it from the input instead,
+    so that a rebuild gives the same bytes."""
+    with pikepdf.open(path, allow_overwriting_input=True) as pdf:
+        metadata = pdf.Root.get("/Metadata")
+        if metadata is None:
+            return
+        stable = f"xmp.did:{uuid.UUID(key[:32])}".encode()
+        metadata.write(RANDOM_DOCUMENT_ID.sub(stable, metadata.read_bytes()))
+        if "/ID" in pdf.trailer:
+            del pdf.trailer["/ID"]  # its first half was computed over the random id; qpdf derives a new one
+        pdf.save(path, deterministic_id=True, compress_streams=False,
+                 stream_decode_level=pikepdf.StreamDecodeLevel.none)
 
 
 def overflowing_panels(document) -> list[tuple[str, float]]:
@@ -204,7 +242,8 @@ class PdfWriter:
         if source.tail:
             tail = weasyprint.HTML(string=source.tail(len(document.pages)), base_url=str(base_url)).render()
             document = document.copy([*document.pages, *tail.pages])
-        document.write_pdf(target)
+        document.write_pdf(target, pdf_variant=PDF_VARIANT)
+        stable_document_id(target, self.key(source))
         self.rendered += 1
         if cached:
             cached.parent.mkdir(parents=True, exist_ok=True)
