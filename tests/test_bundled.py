@@ -41,7 +41,7 @@ def test_bundled_build_has_five_languages_and_four_leaflets(bundled_build):
         html = (root / "build/site" / language.code / "leaflets/owners/index.html").read_text(encoding="utf-8")
         assert f'<html lang="{language.code}"' in html
         assert "notice" not in html.split('<article', 1)[1]
-    pdfs = sorted(p.name for p in (root / "build/pdf").glob("*.pdf"))
+    pdfs = sorted(p.name for p in (root / "build/pdf").glob("leaflet-*.pdf"))
     assert pdfs == ["leaflet-owners.vi-en.pdf", "leaflet-owners.vi-ja.pdf", "leaflet-owners.vi-ko.pdf",
                     "leaflet-owners.vi-zh-Hans.pdf"]
 
@@ -63,3 +63,38 @@ def test_bundled_leaflets_read_in_both_languages(bundled_build):
         assert "71.383" in text and "69.423" in text  # Vietnamese side
         assert "71,383" in text and "69,423" in text  # the other side
         assert all(font["emb"] == "yes" for font in pdffonts(path))
+
+
+def test_no_translation_types_a_figure_and_placeholders_match():
+    from outreach import markup
+    from outreach.validate import PLACEHOLDER, bare_figures
+
+    for language in TARGETS:
+        catalog = catalogs.read_catalog(catalogs.po_path(REPO / "locales", language), language.catalog)
+        for message in catalog:
+            if not message.id or not message.context:
+                continue
+            rich = "Markup:" in " ".join(message.auto_comments)
+            plain = markup.plain(markup.parse(message.string, rich))
+            assert bare_figures(plain) == [], (language.code, message.context, plain)
+            assert set(PLACEHOLDER.findall(message.string)) == set(PLACEHOLDER.findall(message.id)), \
+                (language.code, message.context)
+
+
+def test_bundled_handbooks_courses_and_packs(bundled_build):
+    import json
+
+    root, result = bundled_build
+    assert len(result.pdfs) == 19 and len(result.packs) == 19
+    for language in LANGUAGES:
+        code = language.code
+        manifest = json.loads((root / f"build/packs/handbook-so-tay.{code}/manifest.json").read_text())
+        assert 24 <= manifest["pages"] <= 40 and manifest["pages"] % 4 == 0, (code, manifest["pages"])
+        for course in ("awareness", "new-member"):
+            assert (root / f"build/packs/course-{course}.{code}/course-{course}.{code}.press.pdf").exists()
+        module = (root / f"build/site/{code}/courses/awareness/awareness-1/index.html").read_text(encoding="utf-8")
+        assert '<details class="answer">' in module and 'class="quiz"' in module
+        glossary = (root / f"build/site/{code}/glossary/index.html").read_text(encoding="utf-8")
+        assert glossary.count("<dt id=") >= 40
+    text = pdftotext(root / "build/pdf/course-awareness.ja.pdf")
+    assert "解答" in text or "答え" in text or "正解" in text
