@@ -27,6 +27,7 @@ import yaml
 
 from .errors import Diagnostic, Location, OutreachError
 from .i18n import catalogs
+from .i18n.checks import check_catalogs
 from .i18n.translate import Translator
 from .languages import LANGUAGES, Language
 from .model import Project
@@ -76,6 +77,7 @@ class Paths:
 class BuildResult:
     pdfs: list[Path] = field(default_factory=list)
     packs: list[Path] = field(default_factory=list)
+    blocked: dict[str, int] = field(default_factory=dict)  # products not printed, and how many entries block each
     languages: list[str] = field(default_factory=list)
     fallbacks: dict[str, int] = field(default_factory=dict)
     pdfs_rendered: int = 0
@@ -131,6 +133,10 @@ def build(paths: Paths, site_url: str | None = None, languages: tuple[Language, 
     warning = stale_catalog_warning(project, paths)
     if warning:
         result.warnings.append(warning)
+    findings = check_catalogs(project, paths.locales, [lang for lang in languages if not lang.is_source])
+    if any(f.severity == "error" for f in findings):
+        raise OutreachError(findings)  # broken translations stop the build, before anything is written
+    result.warnings.extend(findings)
 
     staging = paths.staging
     if staging.exists():
@@ -173,6 +179,24 @@ def site_key(work: Path, base_config: Path) -> str:
     return digest.hexdigest()
 
 
+def blocked_entries(job, localizers: dict[str, Localizer], paths: Paths) -> list[Diagnostic]:
+    """The entries that keep a printed product from being made: untranslated or fuzzy texts and labels."""
+    found = []
+    for lang in job.languages:
+        if lang.is_source:
+            continue
+        lz = localizers[lang.code]
+        po = str(catalogs.po_path(paths.locales, lang).relative_to(paths.root))
+        entries = [(text.context, status) for text, status in lz.fallbacks]
+        entries += [(repr(label), "missing") for label in sorted(lz.missing_ui)]
+        for context, status in dict.fromkeys(entries):
+            found.append(Diagnostic(
+                Location(po), f"{job.filename} is not made: {'fuzzy' if status == 'fuzzy' else 'untranslated'} "
+                f"entry {context}", "print.blocked", "warning",
+                "translate the entry (and clear its fuzzy flag) to print this product"))
+    return found
+
+
 def render_all(project: Project, paths: Paths, site_url: str, languages: tuple[Language, ...],
                result: BuildResult) -> None:
     """Render the PDFs and the site into the staging folder."""
@@ -188,14 +212,23 @@ def render_all(project: Project, paths: Paths, site_url: str, languages: tuple[L
     failed: list[Diagnostic] = []
     for job in print_render.print_jobs(project, languages):
         page_url = f"{site_url}{job.web_language.code}/{web.page_url(web.page_path(job.document))}"
+        for lang in job.languages:
+            print_lz[lang.code].fallbacks.clear()
+            print_lz[lang.code].missing_ui.clear()
         source = print_render.print_html(job, project, print_lz, page_url)
+        blocking = blocked_entries(job, print_lz, paths)
+        if blocking:  # the gate: a product is printed in a language only when that language is complete
+            result.blocked[job.filename] = len(blocking)
+            result.warnings.extend(blocking)
+            continue
         stem = job.filename[: -len(".pdf")]
         press = staging / "packs" / stem / f"{stem}.press.pdf"
         press.parent.mkdir(parents=True)
         writer.write(source, press, paths.root, label=f"{job.filename} ({'+'.join(l.code for l in job.languages)})")
         titles = {lang.code: print_lz[lang.code].plain(job.document.title) for lang in job.languages}
         report = pack.make_pack(pack.PRODUCTS[job.document.kind], job.document, job.languages, titles, press,
-                                staging / "pdf" / job.filename, version, "draft", readme, project.site.edition)
+                                staging / "pdf" / job.filename, version, project.state(job.document), readme,
+                                project.site.edition)
         shown = f"build/packs/{stem}/{press.name}"
         failed += [Diagnostic(Location(shown + (f":page {f.page}" if f.page else "")), f.message, f.code,
                               hint="see preflight.txt in the pack") for f in report.errors]
@@ -230,6 +263,9 @@ def render_all(project: Project, paths: Paths, site_url: str, languages: tuple[L
         (staging / "keys").mkdir(exist_ok=True)
         (staging / "keys" / f"{language.code}.key").write_text(key)
         result.fallbacks[language.code] = len({text.context for text, _ in lz.fallbacks})
+    (staging / "site" / "status").mkdir(parents=True)
+    (staging / "site" / "status" / "index.html").write_text(
+        web.render_status(web_lz[languages[0].code].env, project, paths.locales, version), encoding="utf-8")
     (staging / "site" / "index.html").write_text(
         web.render_root(web_lz[languages[0].code].env, project, web_lz, site_url), encoding="utf-8")
     shutil.copytree(staging / "pdf", staging / "site" / "pdf", copy_function=os.link)
@@ -243,6 +279,7 @@ def publish(paths: Paths) -> None:
     old.mkdir(parents=True)
     for name in PRODUCTS:
         current, staged = paths.out / name, paths.staging / name
+        staged.mkdir(parents=True, exist_ok=True)  # a product may be empty (every print product blocked)
         if current.exists():
             current.rename(old / name)
         staged.rename(current)

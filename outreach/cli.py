@@ -85,6 +85,22 @@ def cmd_update(args) -> int:
     return 0
 
 
+def cmd_i18n_check(args) -> int:
+    from .i18n.checks import check_catalogs
+    from .languages import TARGETS, get
+    from .validate import load_project
+
+    paths = _paths(args)
+    languages = tuple(get(code) for code in args.languages) if args.languages else TARGETS
+    diagnostics = check_catalogs(load_project(paths.content), paths.locales, languages)
+    for diagnostic in diagnostics:
+        print(diagnostic.format())
+    errors = sum(d.severity == "error" for d in diagnostics)
+    warnings = len(diagnostics) - errors
+    print(f"{errors} errors, {warnings} warnings in {', '.join(lang.code for lang in languages)}")
+    return 1 if errors or (args.strict and warnings) else 0
+
+
 def cmd_compile(args) -> int:
     from .i18n import catalogs
 
@@ -201,6 +217,14 @@ def parser() -> argparse.ArgumentParser:
     update.add_argument("--language", dest="languages", action="append", metavar="CODE",
                         help="update only this language; repeatable")
     update.set_defaults(func=cmd_update)
+    check_i18n = sub.add_parser(
+        "check", help="run the translation checks (placeholders, markup, glossary, script, length …)",
+        description="Check every translated entry: placeholders, markup and links, glossary terms, copies of the "
+                    "Vietnamese, script, leaflet space, white space and punctuation. Exit 1 on errors.")
+    check_i18n.add_argument("--language", dest="languages", action="append", metavar="CODE",
+                            help="check only this language; repeatable")
+    check_i18n.add_argument("--strict", action="store_true", help="exit 1 on warnings too")
+    check_i18n.set_defaults(func=cmd_i18n_check)
     compile_ = sub.add_parser("compile", help="compile .po files to .mo (build products, not committed)",
                               description="Compile each catalog to a .mo file beside it; fuzzy entries are left out.")
     compile_.set_defaults(func=cmd_compile)

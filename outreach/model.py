@@ -107,6 +107,32 @@ class Contacts:
         return tuple(name for name in ("address", "phone", "email") if getattr(self, name) is None)
 
 
+def located():
+    """A field the converter fills with the record's place in its file; not written in YAML."""
+    return field(default=None, compare=False, metadata={"internal": True, "doc": ""})
+
+
+# ---------------------------------------------------------------- editorial status
+
+
+STATES = ("draft", "reviewed", "approved")
+
+
+@dataclass(frozen=True)
+class Editorial:
+    """Where a document stands: draft, reviewed or approved, with who and when."""
+
+    state: Literal["draft", "reviewed", "approved"] = spec("draft, reviewed or approved")
+    by: Optional[str] = spec("who reviewed or approved it (name and role)", required=False)
+    date: Optional[dt.date] = spec("when it was reviewed or approved", required=False)
+    location: Location = field(default=None, compare=False, metadata={"internal": True, "doc": ""})
+
+
+def least(*states: str) -> str:
+    """The least advanced of several states: a handbook is approved only when every chapter is."""
+    return min(states, key=STATES.index)
+
+
 # ---------------------------------------------------------------- leaflet
 
 
@@ -165,18 +191,15 @@ class LeafletPanels:
 class Leaflet:
     id: str = spec("stable id, used in file names and URLs")
     kind: Literal["leaflet"] = spec("document kind")
+    status: Editorial = spec("editorial status: draft, reviewed or approved, with who and when")
     audience: Text = spec("who the leaflet is for, one line")
     title: Text = spec("title on the web page")
     summary: Text = spec("one-sentence summary for the web page and PDF metadata")
     panels: LeafletPanels = spec("the panels")
+    location: Location = located()
 
 
 # ---------------------------------------------------------------- handbook
-
-
-def located():
-    """A field the converter fills with the record's place in its file; not written in YAML."""
-    return field(default=None, compare=False, metadata={"internal": True, "doc": ""})
 
 
 @dataclass(frozen=True)
@@ -190,6 +213,7 @@ class Section:
 class Handbook:
     id: str = spec("stable id, used in file names and URLs")
     kind: Literal["handbook"] = spec("document kind")
+    status: Editorial = spec("editorial status: draft, reviewed or approved, with who and when")
     title: Text = spec("the handbook's title, on the cover")
     subtitle: Text = spec("one line under the title, on the cover")
     summary: Text = spec("one-sentence summary, for the web page and PDF metadata")
@@ -202,6 +226,7 @@ class Handbook:
 class Chapter:
     id: str = spec("stable id of the chapter; the page's URL")
     kind: Literal["chapter"] = spec("document kind")
+    status: Editorial = spec("editorial status: draft, reviewed or approved, with who and when")
     handbook: str = spec("id of the handbook this chapter belongs to")
     title: Text = spec("chapter title")
     summary: Text = spec("one line saying what the chapter answers, for the table of contents")
@@ -216,6 +241,7 @@ class Chapter:
 class Course:
     id: Literal["awareness", "new-member"] = spec("the course: awareness (Party-awareness class) or new-member")
     kind: Literal["course"] = spec("document kind")
+    status: Editorial = spec("editorial status: draft, reviewed or approved, with who and when")
     title: Text = spec("the course's title")
     summary: Text = spec("who the course is for and what it covers, one or two sentences")
     intro: Text = spec("how to study the course: online, in class, in short sessions", rich=True)
@@ -243,6 +269,7 @@ class Question:
 class Module:
     id: str = spec("stable id, used in file names and URLs")
     kind: Literal["module"] = spec("document kind")
+    status: Editorial = spec("editorial status: draft, reviewed or approved, with who and when")
     course: Literal["awareness", "new-member"] = spec("the course this module belongs to")
     number: int = spec("position in the course, from 1")
     minutes: int = spec("time to study the module, 10 to 15")
@@ -266,6 +293,7 @@ class Module:
 class Story:
     id: str = spec("stable id, used in file names and URLs")
     kind: Literal["story"] = spec("document kind")
+    status: Editorial = spec("editorial status: draft, reviewed or approved, with who and when")
     example: bool = spec("true while this is a template to fill in, not a real enterprise's story")
     title: Text = spec("the story's title")
     enterprise: Text = spec("the enterprise's name")
@@ -301,6 +329,7 @@ class Project:
     glossary: tuple[Term, ...]
     documents: tuple[Document, ...]
     sources: tuple[str, ...] = ()  # every file read, for change detection
+    names: tuple[str, ...] = ()  # proper names that keep their Vietnamese spelling in translations
 
     def texts(self) -> list[Text]:
         """Every translatable text, in a stable order (files, then fields)."""
@@ -308,6 +337,19 @@ class Project:
         for record in (self.site, self.contacts, *self.glossary, *self.documents):
             found.extend(iter_texts(record))
         return found
+
+    def parts(self, document) -> list:
+        """A document and what is printed with it: a handbook's chapters, a course's modules."""
+        if document.kind == "handbook":
+            chapters = {doc.id: doc for doc in self.of_kind("chapter")}
+            return [document, *(chapters[c] for c in document.chapters if c in chapters)]
+        if document.kind == "course":
+            return [document, *(m for m in self.of_kind("module") if m.course == document.id)]
+        return [document]
+
+    def state(self, document) -> str:
+        """The editorial state of a printed product: the least advanced of its parts."""
+        return least(*(part.status.state for part in self.parts(document)))
 
     def of_kind(self, kind: str) -> list[Document]:
         return [doc for doc in self.documents if doc.kind == kind]

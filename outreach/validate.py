@@ -38,6 +38,7 @@ FACT_ID = re.compile(r"^[a-z][a-z0-9_]*$")
 STABLE_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 FACT_TYPES = ("integer", "percent", "date", "range", "year")
 SPECIAL_FILES = ("site.yaml", "contacts.yaml", "facts.yaml", "glossary.yaml")
+OPTIONAL_FILES = ("names.yaml",)
 MISSING = object()
 
 
@@ -333,7 +334,7 @@ def load_project(content_dir: str | Path) -> Project:
     documents = []
     seen: dict[tuple[str, str], Location] = {}
     for name, source in sources.items():
-        if name in SPECIAL_FILES or name.startswith("facts/"):
+        if name in SPECIAL_FILES or name in OPTIONAL_FILES or name.startswith("facts/"):
             continue
         document = convert_file(name, source, report, fact_ids)
         if document is MISSING:
@@ -347,14 +348,29 @@ def load_project(content_dir: str | Path) -> Project:
         documents.append(document)
 
     report.raise_if_errors()
-    check_documents(documents, report)
+    if contacts is not MISSING:
+        check_documents(documents, report, contacts)
     report.raise_if_errors()
     for diagnostic in report.warnings:
         print(diagnostic.format())
     documents.sort(key=lambda d: (list(DOCUMENT_KINDS).index(d.kind), getattr(d, "course", ""),
                                   getattr(d, "number", 0), _chapter_order(documents, d), d.id))
+    names = _load_names(sources.get("names.yaml"), report)
+    report.raise_if_errors()
     return Project(site, contacts, facts, glossary, tuple(documents),
-                   tuple(str(content / name) for name in sources))
+                   tuple(str(content / name) for name in sources), names)
+
+
+def _load_names(source: SourceFile | None, report: Report) -> tuple[str, ...]:
+    if source is None:
+        return ()
+    root = source.root
+    names = root.items.get("names") if isinstance(root, Mapping) else None
+    if not isinstance(names, Sequence) or not all(isinstance(n, Scalar) and isinstance(n.value, str)
+                                                  for n in names.items):
+        report.error(Location(source.path, 1, 1), "names.yaml needs a list of names under 'names:'", "schema.type")
+        return ()
+    return tuple(n.value for n in names.items)
 
 
 def _chapter_order(documents, document) -> int:
@@ -366,8 +382,26 @@ def _chapter_order(documents, document) -> int:
     return 0
 
 
-def check_documents(documents, report: Report) -> None:
-    """Rules that span fields or documents: chapters belong to a handbook, modules to a course, quizzes add up."""
+PRINTS_CONTACTS = ("leaflet", "handbook")
+
+
+def check_status(document, report: Report, contacts) -> None:
+    status = document.status
+    where = status.location or document.location
+    if status.state != "draft" and not (status.by and status.date):
+        report.error(where, f"a {status.state} {document.kind} needs 'by' (who) and 'date' (when)",
+                     "status.incomplete", "add 'by:' and 'date:' under 'status:'")
+    if status.state == "approved" and document.kind in PRINTS_CONTACTS and contacts.missing:
+        report.error(where, f"{document.kind} '{document.id}' cannot be approved: content/contacts.yaml still has "
+                     f"empty fields ({', '.join(contacts.missing)})", "status.contacts",
+                     "the Board fills in the contacts first; until then the document stays 'reviewed' at most")
+
+
+def check_documents(documents, report: Report, contacts) -> None:
+    """Rules that span fields or documents: chapters belong to a handbook, modules to a course, quizzes add up,
+    and a document is approved only when it can be."""
+    for document in documents:
+        check_status(document, report, contacts)
     by_kind: dict[str, dict[str, object]] = {}
     for document in documents:
         by_kind.setdefault(document.kind, {})[document.id] = document
@@ -449,6 +483,8 @@ def convert_file(name: str, source: SourceFile, report: Report, fact_ids):
         return Converter(source, "contacts", "Contacts", report, fact_ids).record(root, Contacts)
     if name == "glossary.yaml":
         return _load_glossary(source, report, fact_ids)
+    if name in OPTIONAL_FILES:
+        return MISSING
     if name == "facts.yaml" or base == "facts.yaml" or name.startswith("facts/") or "/facts/" in name:
         return MISSING
     if not isinstance(root, Mapping):

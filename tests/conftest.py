@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 import textwrap
@@ -11,10 +12,11 @@ import pytest
 from babel.messages.pofile import read_po, write_po
 
 from outreach.build import Paths, build
+from outreach import markup
 from outreach.i18n import catalogs
 from outreach.languages import TARGETS
 from outreach.render.common import TEMPLATES
-from outreach.validate import load_project
+from outreach.validate import PLACEHOLDER, load_project
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -104,6 +106,8 @@ panels:
     heading: Liên hệ
     body: Xin liên hệ.
     scan: Quét mã
+status:
+  state: draft
 """
 
 # Translations of the fixture, per language, by msgctxt. "panels.inside_3.body"
@@ -141,7 +145,7 @@ TRANSLATIONS = {
         "site:home.intro": "工業団地には{workers}人の労働者がいます。",
         "leaflet.test:title": "党員と労働組合",
         "leaflet.test:panels.inside_1.heading": "入党の手続き",
-        "leaflet.test:panels.inside_1.body": "労働組合は経営を**行いません**。\n\n- 一つ;\n- 二つ。",
+        "leaflet.test:panels.inside_1.body": "労働組合は経営を**行いません**。\n\n- 一つ；\n- 二つ。",
         "leaflet.test:panels.inside_2.body": "{signed}の指示。",
         "leaflet.test:panels.front.title": "企業とともに",
     },
@@ -163,7 +167,34 @@ def write_project(root: Path, files: dict[str, str] | None = None) -> Path:
     return root
 
 
-def fill_catalogs(root: Path, translations=TRANSLATIONS) -> None:
+PSEUDO = {"en": "Text", "ko": "번역문", "zh_Hans": "译文", "ja": "訳文です"}
+UNTRANSLATED = {"en": {"leaflet.test:panels.inside_3.body"}}  # falls back to Vietnamese, and blocks vi-en
+
+
+def pseudo_translation(message, catalog_id: str) -> str:
+    """A stand-in translation with the source's shape: same placeholders, blocks, list items and links."""
+    word = PSEUDO[catalog_id]
+    if not message.context:  # a UI label: keep its %(variables)s
+        return " ".join([word, *re.findall(r"%\(\w+\)s", message.id)])
+    rich = any("Markup:" in comment for comment in message.auto_comments)
+    placeholders = " ".join("{" + name + "}" for name in dict.fromkeys(PLACEHOLDER.findall(message.id)))
+    parts = []
+    for index, block in enumerate(markup.parse(message.id, rich)):
+        items = []
+        for position, item in enumerate(block.items):
+            links = " ".join(f"[{word}]({href})" for href in markup.links((markup.Block("p", (item,)),)))
+            first = placeholders if index == 0 and position == 0 else ""
+            items.append(" ".join(part for part in (word, first, links) if part))
+        if block.tag == "p":
+            parts.append(items[0])
+        else:
+            marker = "- " if block.tag == "ul" else "1. "
+            parts.append("\n".join(marker + item for item in items))
+    return "\n\n".join(parts)
+
+
+def fill_catalogs(root: Path, translations=TRANSLATIONS, untranslated=UNTRANSLATED) -> None:
+    """Catalogs for the fixture: the real translations above, a stand-in for every other entry."""
     project = load_project(root / "content")
     catalogs.update(root / "locales", catalogs.extract(project, TEMPLATES, root))
     for language in TARGETS:
@@ -171,8 +202,10 @@ def fill_catalogs(root: Path, translations=TRANSLATIONS) -> None:
         with open(path, "rb") as handle:
             catalog = read_po(handle)
         for message in catalog:
-            if message.context in translations.get(language.catalog, {}):
-                message.string = translations[language.catalog][message.context]
+            if not message.id or message.context in untranslated.get(language.catalog, ()):
+                continue
+            own = translations.get(language.catalog, {})
+            message.string = own.get(message.context) or pseudo_translation(message, language.catalog)
         with open(path, "wb") as handle:
             write_po(handle, catalog, include_previous=True)
 

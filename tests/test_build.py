@@ -18,6 +18,7 @@ from .conftest import fill_catalogs, pdffonts, pdftotext, write_project
 
 CODES = [lang.code for lang in LANGUAGES]
 PAIRS = ["vi-en", "vi-ko", "vi-zh-Hans", "vi-ja"]
+MADE = ["vi-ko", "vi-zh-Hans", "vi-ja"]  # vi-en is held back: one English entry is untranslated
 
 
 class Elements(HTMLParser):
@@ -142,7 +143,7 @@ def test_search_is_per_language(fixture_build):
 
 def test_leaflet_page_links_to_its_pdfs(fixture_build):
     root, _ = fixture_build
-    for code, pairs in (("vi", PAIRS), ("en", ["vi-en"]), ("zh-Hans", ["vi-zh-Hans"])):
+    for code, pairs in (("vi", MADE), ("en", []), ("zh-Hans", ["vi-zh-Hans"])):
         doc = parse(page(root, code))
         pdf_links = [attrs["href"] for tag, attrs in doc.tags if tag == "a" and attrs.get("href", "").endswith(".pdf")]
         assert len(pdf_links) == len(pairs)
@@ -186,12 +187,21 @@ def test_no_page_requests_a_third_party_host(fixture_build):
     assert "fonts.googleapis" not in html and "Made with" not in html
 
 
-def test_the_four_bilingual_leaflets_carry_both_languages(fixture_build):
-    root, _ = fixture_build
+def test_a_leaflet_is_printed_only_in_a_complete_language(fixture_build):
+    root, result = fixture_build
     pdfs = sorted(p.name for p in (root / "build/pdf").glob("*.pdf"))
-    assert pdfs == sorted(f"leaflet-test.{pair}.pdf" for pair in PAIRS)
-    expected = {"vi-en": "Working with your enterprise", "vi-ko": "기업과 함께합니다", "vi-zh-Hans": "与企业同行",
-                "vi-ja": "企業とともに"}
+    assert pdfs == sorted(f"leaflet-test.{pair}.pdf" for pair in MADE)
+    assert result.blocked == {"leaflet-test.vi-en.pdf": 1}
+    blocking = [w for w in result.warnings if w.code == "print.blocked"]
+    assert [w.format().splitlines()[0] for w in blocking] == [
+        "locales/en/LC_MESSAGES/messages.po: warning: leaflet-test.vi-en.pdf is not made: untranslated entry "
+        "leaflet.test:panels.inside_3.body [print.blocked]"]
+    assert not (root / "build/packs/leaflet-test.vi-en").exists()
+
+
+def test_the_bilingual_leaflets_carry_both_languages(fixture_build):
+    root, _ = fixture_build
+    expected = {"vi-ko": "기업과 함께합니다", "vi-zh-Hans": "与企业同行", "vi-ja": "企業とともに"}
     for pair, translated in expected.items():
         text = pdftotext(root / "build/pdf" / f"leaflet-test.{pair}.pdf")
         assert "Đồng hành cùng doanh nghiệp" in text
@@ -205,8 +215,7 @@ def test_leaflet_pdf_pages_fonts_and_metadata(fixture_build):
     import pikepdf
 
     root, _ = fixture_build
-    faces = {"vi-en": "Noto-Sans", "vi-ko": "Noto-Sans-CJK-KR", "vi-zh-Hans": "Noto-Sans-CJK-SC",
-             "vi-ja": "Noto-Sans-CJK-JP"}
+    faces = {"vi-ko": "Noto-Sans-CJK-KR", "vi-zh-Hans": "Noto-Sans-CJK-SC", "vi-ja": "Noto-Sans-CJK-JP"}
     for pair, face in faces.items():
         path = root / "build/pdf" / f"leaflet-test.{pair}.pdf"
         fonts = pdffonts(path)
@@ -239,7 +248,7 @@ def test_second_build_reuses_pdfs_and_is_byte_identical(tmp_path):
     snapshot = {p.relative_to(root / "build"): p.read_bytes() for p in (root / "build").rglob("*")
                 if p.is_file() and ".cache" not in p.parts}
     second = build(Paths(root))
-    assert first.pdfs_rendered == 4 and second.pdfs_rendered == 0 and second.pdfs_reused == 4
+    assert first.pdfs_rendered == 3 and second.pdfs_rendered == 0 and second.pdfs_reused == 3
     assert first.sites_rendered == 5 and second.sites_rendered == 0 and second.sites_reused == 5
     again = {p.relative_to(root / "build"): p.read_bytes() for p in (root / "build").rglob("*")
              if p.is_file() and ".cache" not in p.parts}
@@ -249,7 +258,7 @@ def test_second_build_reuses_pdfs_and_is_byte_identical(tmp_path):
     # without the cache, WeasyPrint and mkdocs give the same bytes too
     shutil.rmtree(root / "build/.cache")
     third = build(Paths(root))
-    assert third.pdfs_rendered == 4 and third.sites_rendered == 5
+    assert third.pdfs_rendered == 3 and third.sites_rendered == 5
     rebuilt = {p.relative_to(root / "build"): p.read_bytes() for p in (root / "build").rglob("*")
                if p.is_file() and ".cache" not in p.parts}
     assert [str(k) for k in snapshot if snapshot[k] != rebuilt.get(k)] == []
@@ -259,7 +268,7 @@ def test_second_build_reuses_pdfs_and_is_byte_identical(tmp_path):
     po.write_text(po.read_text(encoding="utf-8").replace("入党の手続き", "入党の流れ"), encoding="utf-8")
     fourth = build(Paths(root))
     assert fourth.sites_rendered == 1 and fourth.sites_reused == 4
-    assert fourth.pdfs_rendered == 1 and fourth.pdfs_reused == 3
+    assert fourth.pdfs_rendered == 1 and fourth.pdfs_reused == 2
     assert "入党の流れ" in page(root, "ja").read_text(encoding="utf-8")
 
 
@@ -274,7 +283,7 @@ def test_a_failed_build_leaves_the_previous_output_intact(tmp_path):
         build(Paths(root))
     after = {p: p.read_bytes() for p in (root / "build/site").rglob("*.html")}
     assert after == before
-    assert len(list((root / "build/pdf").glob("*.pdf"))) == 4
+    assert len(list((root / "build/pdf").glob("*.pdf"))) == 3
 
 
 def test_a_build_that_fails_halfway_publishes_nothing(tmp_path, monkeypatch):

@@ -57,12 +57,15 @@ class Localizer:
         self.env = env
         self.for_print = for_print
         self.fallbacks: list[tuple[Text, str]] = []  # what was shown in Vietnamese, and why
+        self.missing_ui: set[str] = set()  # UI labels shown in Vietnamese
 
     @property
     def facts(self) -> dict[str, Fact]:
         return self.translator.facts
 
     def ui(self, message: str, **variables) -> str:
+        if not self.language.is_source and self.translator.lookup(message, None)[2] != "translated":
+            self.missing_ui.add(message)
         return self.translator(message, **variables)
 
     @cached_property

@@ -272,5 +272,19 @@ def render_root(env, project: Project, localizers: dict[str, Localizer], site_ur
         codes=[lang.code for lang in LANGUAGES], site_url=site_url)
 
 
+def render_status(env, project: Project, locales: Path, version: str) -> str:
+    """The translation and editorial status table, as a page outside the readers' navigation."""
+    from ..i18n import catalogs
+    from ..languages import TARGETS
+
+    table = {}
+    for language in TARGETS:
+        path = catalogs.po_path(locales, language)
+        if path.exists():
+            table[language] = catalogs.status(catalogs.read_catalog(path, language.catalog))
+    states = {f"{doc.kind}.{doc.id}": doc.status.state for doc in project.documents}
+    return env.get_template("web/status.html.j2").render(table=table, states=states, version=version)
+
+
 def relpath(target: str, start: str) -> str:
     return posixpath.relpath(target, start)

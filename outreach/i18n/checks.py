@@ -1,0 +1,226 @@
+"""Checks on translations: each is a small function in ``CHECKS``.
+
+A check gets one translated message and what it needs to judge it, and
+yields problems. Errors stop the build; warnings are printed with the place
+of the entry in the ``.po`` file and of its source in ``content/``.
+To add a check, write a function and add it to the list.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Callable, Iterator
+
+from babel.messages.catalog import Message
+
+from .. import markup
+from ..languages import Language
+from ..model import Term
+from ..validate import DOCUMENT_NUMBER, PLACEHOLDER
+
+HANGUL = re.compile(r"[\uac00-\ud7a3\u1100-\u11ff\u3130-\u318f]")
+KANA = re.compile(r"[\u3040-\u30ff]")
+HAN = re.compile(r"[\u3400-\u9fff]")
+LETTER = re.compile(r"[^\W\d_]")
+VIETNAMESE = re.compile(r"[ăâđêôơưạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹ"
+                        r"ĂÂĐÊÔƠƯẠẢẤẦẨẪẬẮẰẲẴẶẸẺẼẾỀỂỄỆỈỊỌỎỐỒỔỖỘỚỜỞỠỢỤỦỨỪỬỮỰỲỴỶỸàáèéìíòóùúýÀÁÈÉÌÍÒÓÙÚÝ]")
+# Characters that exist only in Traditional Chinese (their Simplified forms differ); a common selection.
+TRADITIONAL_ONLY = set(
+    "們個來對時會說國學與經為實現發開關點體頭問題員黨議歲區認識讓聯總專業義務權際組織職責調準備論壇團幫報導據證"
+    "齊樣產稱費處傳動勞華陸書場應當從過這還進運邊長門間隊聽聲誌擔選舉條優寫約參檢討訓練機構協規劃資訊網絡電腦")
+FORMAT_VARIABLE = re.compile(r"%\(\w+\)[sd]")
+ASCII_PUNCT_NEAR_CJK = re.compile(r"(?<=[\u3040-\u30ff\u3400-\u9fff])[,.:;?!](?=\s|$|[\u3040-\u30ff\u3400-\u9fff])")
+SPACE = re.compile(r"Space: about (\d+) characters")
+
+
+@dataclass(frozen=True)
+class Problem:
+    code: str
+    message: str
+    severity: str = "error"
+
+
+@dataclass
+class Context:
+    """What the checks know besides the message."""
+
+    language: Language
+    terms: tuple[Term, ...]
+    names: tuple[str, ...]  # proper names that keep Vietnamese letters in every language
+
+
+Check = Callable[[Message, Context], Iterator[Problem]]
+
+
+def _rich(message: Message) -> bool:
+    return any("Markup:" in comment for comment in message.auto_comments)
+
+
+def _is_content(message: Message) -> bool:
+    """Content texts (with a msgctxt) use the markup; UI labels from templates are plain text."""
+    return bool(message.context)
+
+
+def _plain(message: Message, string: str) -> str:
+    if not _is_content(message):
+        return string
+    try:
+        return markup.plain(markup.parse(string, _rich(message)))
+    except markup.MarkupError:
+        return string
+
+
+def check_placeholders(message: Message, ctx: Context) -> Iterator[Problem]:
+    source, target = set(PLACEHOLDER.findall(message.id)), set(PLACEHOLDER.findall(message.string))
+    if source != target:
+        missing, extra = sorted(source - target), sorted(target - source)
+        parts = []
+        if missing:
+            parts.append("missing " + ", ".join(f"{{{name}}}" for name in missing))
+        if extra:
+            parts.append("not in the source " + ", ".join(f"{{{name}}}" for name in extra))
+        yield Problem("check.placeholders", "placeholders differ from the source: " + "; ".join(parts))
+
+
+def check_markup(message: Message, ctx: Context) -> Iterator[Problem]:
+    if not _is_content(message):
+        return
+    rich = _rich(message)
+    try:
+        target = markup.parse(message.string, rich)
+    except markup.MarkupError as exc:
+        yield Problem("check.markup", exc.message)
+        return
+    source = markup.parse(message.id, rich)
+    shape = lambda blocks: [(b.tag, len(b.items)) for b in blocks]  # noqa: E731
+    if shape(source) != shape(target):
+        yield Problem("check.markup", f"paragraphs and lists differ from the source: {shape(source)} → {shape(target)}")
+    if markup.links(source) != markup.links(target):
+        yield Problem("check.markup", f"link targets differ from the source: {markup.links(source)} → "
+                      f"{markup.links(target)}")
+
+
+def _term_pattern(term: str) -> re.Pattern:
+    return re.compile(r"(?<![\wÀ-ỹ])" + re.escape(term) + r"(?![\wÀ-ỹ])", re.IGNORECASE)
+
+
+def check_glossary(message: Message, ctx: Context) -> Iterator[Problem]:
+    """A glossary term in the source is rendered as the glossary says (or one of its variants)."""
+    source = message.id
+    # longest terms first, and a shorter term inside a longer one found is not counted again
+    for term in sorted(ctx.terms, key=lambda t: -len(t.vi)):
+        pattern = _term_pattern(term.vi)
+        if not pattern.search(source):
+            continue
+        source = pattern.sub(" ", source)
+        accepted = [term.rendering(ctx.language.catalog), *term.variants]
+        translation = message.string.lower()
+        if not any(rendering.lower() in translation for rendering in accepted if rendering):
+            yield Problem("check.glossary", f"'{term.vi}' should be rendered as "
+                          f"'{term.rendering(ctx.language.catalog)}' (glossary: {term.id})", "warning")
+
+
+def check_same_as_source(message: Message, ctx: Context) -> Iterator[Problem]:
+    text = message.string.strip()
+    if text == message.id.strip() and LETTER.search(text) and text not in ctx.names:
+        yield Problem("check.same-as-source", "the translation only copies the Vietnamese", "warning")
+
+
+def _strip_names(text: str, names) -> str:
+    text = DOCUMENT_NUMBER.sub(" ", PLACEHOLDER.sub(" ", text))
+    for name in sorted(names, key=len, reverse=True):
+        text = text.replace(name, " ")
+    return text
+
+
+def check_script(message: Message, ctx: Context) -> Iterator[Problem]:
+    """Each language in its own script."""
+    text = FORMAT_VARIABLE.sub(" ", _strip_names(_plain(message, message.string), ctx.names))
+    letters = LETTER.findall(text)
+    code = ctx.language.code
+    if code == "ko" and letters:
+        hangul = len(HANGUL.findall(text))
+        if hangul < 0.5 * len(letters):
+            yield Problem("check.script", f"Korean text is mostly not Hangul ({hangul} of {len(letters)} letters)")
+    if code == "ja" and len(letters) >= 20 and not KANA.search(text):
+        yield Problem("check.script", "Japanese sentence without any kana")
+    if code == "zh-Hans":
+        if KANA.search(text):
+            yield Problem("check.script", "Chinese text contains Japanese kana")
+        traditional = sorted({ch for ch in text if ch in TRADITIONAL_ONLY})
+        if traditional:
+            yield Problem("check.script", f"Traditional characters in Simplified Chinese: {''.join(traditional)}")
+    if code != "vi" and VIETNAMESE.search(text):
+        found = "".join(sorted(set(VIETNAMESE.findall(text))))
+        yield Problem("check.script", f"Vietnamese letters ({found}) outside the proper names declared in "
+                      "content/names.yaml")
+
+
+def check_length(message: Message, ctx: Context) -> Iterator[Problem]:
+    """Leaflet fields fit the space their panel has (stated in the translator comment)."""
+    for comment in message.auto_comments:
+        match = SPACE.search(comment)
+        if match:
+            length = len(_plain(message, message.string))
+            if length > int(match.group(1)):
+                yield Problem("check.length", f"{length} characters; the panel has room for about {match.group(1)}")
+
+
+def check_whitespace(message: Message, ctx: Context) -> Iterator[Problem]:
+    string = message.string
+    if string[:1].isspace() != message.id[:1].isspace() or string[-1:].isspace() != message.id[-1:].isspace():
+        yield Problem("check.whitespace", "leading or trailing white space differs from the source", "warning")
+    for line in string.split("\n"):
+        if "  " in line.strip():
+            yield Problem("check.whitespace", "doubled space", "warning")
+            break
+    if ctx.language.code in ("zh-Hans", "ja"):
+        plain = PLACEHOLDER.sub("", string)
+        if ASCII_PUNCT_NEAR_CJK.search(plain):
+            yield Problem("check.punctuation", "ASCII punctuation in CJK text; use full-width （，。：；？！）",
+                          "warning")
+
+
+CHECKS: list[Check] = [
+    check_placeholders,
+    check_markup,
+    check_glossary,
+    check_same_as_source,
+    check_script,
+    check_length,
+    check_whitespace,
+]
+
+
+def run_checks(message: Message, ctx: Context) -> list[Problem]:
+    if not message.id or not message.string:
+        return []
+    return [problem for check in CHECKS for problem in check(message, ctx)]
+
+
+def check_catalogs(project, locales, languages) -> list:
+    """Run every check over every translated entry; diagnostics point at the .po entry and its source."""
+    from pathlib import Path
+
+    from ..errors import Diagnostic, Location, display_path, read_source_line
+    from .catalogs import po_path, read_catalog
+
+    diagnostics = []
+    for language in languages:
+        path = po_path(Path(locales), language)
+        if not path.exists():
+            continue
+        shown = display_path(path)
+        ctx = Context(language, project.glossary, project.names)
+        for message in read_catalog(path, language.catalog):
+            if not message.id or not message.string or message.fuzzy:
+                continue
+            for problem in run_checks(message, ctx):
+                where = Location(shown, getattr(message, "lineno", 0) or 0, 1)
+                source = ", ".join(f"{file}:{line}" for file, line in message.locations[:1])
+                context = f" ({message.context})" if message.context else ""
+                diagnostics.append(Diagnostic(
+                    where, problem.message + context, problem.code, problem.severity,
+                    hint=f"source: {source}" if source else "", source_line=read_source_line(where)))
+    return diagnostics
