@@ -84,6 +84,7 @@ class BuildResult:
     pdfs_reused: int = 0
     sites_rendered: int = 0
     sites_reused: int = 0
+    packs_reused: int = 0
     seconds: float = 0.0
     warnings: list[Diagnostic] = field(default_factory=list)
 
@@ -179,6 +180,34 @@ def site_key(work: Path, base_config: Path) -> str:
     return digest.hexdigest()
 
 
+def pack_key(press: Path, state: str, version: str) -> str:
+    """A digest of everything a pack is made from: the press file, the status, the sources, the pack code."""
+    digest = hashlib.sha256(press.read_bytes())
+    digest.update(f"{state} {version}".encode())
+    for path in (Path(pack.__file__), Path(pack.pf.__file__), web.TEMPLATES / "pack" / "README.txt.j2"):
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def reuse_pack(paths: Paths, stem: str, filename: str, key: str) -> bool:
+    """Link the published pack into staging when it was made from the same inputs (it passed preflight then)."""
+    key_file = paths.cache / "site" / f"pack-{stem}.key"
+    published, zipped = paths.out / "packs" / stem, paths.out / "packs" / f"{stem}.zip"
+    screen = paths.out / "pdf" / filename
+    if not (key_file.exists() and key_file.read_text() == key and published.is_dir() and zipped.exists()
+            and screen.exists()):
+        return False
+    staged = paths.staging / "packs" / stem
+    for path in published.iterdir():
+        target = staged / path.name
+        if target.exists():
+            target.unlink()
+        os.link(path, target)
+    os.link(zipped, paths.staging / "packs" / zipped.name)
+    os.link(screen, paths.staging / "pdf" / filename)
+    return True
+
+
 def blocked_entries(job, localizers: dict[str, Localizer], paths: Paths) -> list[Diagnostic]:
     """The entries that keep a printed product from being made: untranslated or fuzzy texts and labels."""
     found = []
@@ -226,12 +255,19 @@ def render_all(project: Project, paths: Paths, site_url: str, languages: tuple[L
         press.parent.mkdir(parents=True)
         writer.write(source, press, paths.root, label=f"{job.filename} ({'+'.join(l.code for l in job.languages)})")
         titles = {lang.code: print_lz[lang.code].plain(job.document.title) for lang in job.languages}
-        report = pack.make_pack(pack.PRODUCTS[job.document.kind], job.document, job.languages, titles, press,
-                                staging / "pdf" / job.filename, version, project.state(job.document), readme,
-                                project.site.edition)
+        state = project.state(job.document)
+        key = pack_key(press, state, version)
+        if reuse_pack(paths, stem, job.filename, key):
+            result.packs_reused += 1
+            report = None
+        else:
+            report = pack.make_pack(pack.PRODUCTS[job.document.kind], job.document, job.languages, titles, press,
+                                    staging / "pdf" / job.filename, version, state, readme, project.site.edition)
+        (staging / "keys").mkdir(exist_ok=True)
+        (staging / "keys" / f"pack-{stem}.key").write_text(key)
         shown = f"build/packs/{stem}/{press.name}"
         failed += [Diagnostic(Location(shown + (f":page {f.page}" if f.page else "")), f.message, f.code,
-                              hint="see preflight.txt in the pack") for f in report.errors]
+                              hint="see preflight.txt in the pack") for f in (report.errors if report else [])]
         result.pdfs.append(paths.out / "pdf" / job.filename)
         result.packs.append(paths.out / "packs" / stem)
         pdf_links.setdefault(f"{job.document.kind}.{job.document.id}", []).append(

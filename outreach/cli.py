@@ -38,7 +38,10 @@ def cmd_build(args) -> int:
           f"{result.sites_reused} unchanged) → {display_path(root / 'site')}")
     print(f"built {len(result.pdfs)} PDFs ({result.pdfs_rendered} rendered, {result.pdfs_reused} unchanged)"
           f" → {display_path(root / 'pdf')}")
-    print(f"built {len(result.packs)} printer packs, all passing preflight → {display_path(root / 'packs')}")
+    print(f"built {len(result.packs)} printer packs ({len(result.packs) - result.packs_reused} checked, "
+          f"{result.packs_reused} unchanged), all passing preflight → {display_path(root / 'packs')}")
+    for filename, count in result.blocked.items():
+        print(f"not printed: {filename} ({count} entries untranslated or fuzzy)", file=sys.stderr)
     print(f"done in {result.seconds:.1f} s")
     return 0
 

@@ -64,11 +64,15 @@ class SourceFile:
         return node.loc
 
 
+# libyaml's parser when PyYAML has it (it keeps line and column marks too), the pure-Python one otherwise
+LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 def _loc(path: str, mark: yaml.Mark) -> Location:
     return Location(path, mark.line + 1, mark.column + 1)
 
 
-def _convert(node: yaml.Node, path: str, loader: yaml.SafeLoader, report: Report) -> Node:
+def _convert(node: yaml.Node, path: str, loader, report: Report) -> Node:
     if isinstance(node, yaml.MappingNode):
         items: dict[str, Node] = {}
         keys: dict[str, Location] = {}
@@ -107,7 +111,7 @@ def load_yaml(path: str | Path, text: str | None = None) -> SourceFile:
                 hint="save the file as UTF-8 (Poedit and every modern editor can)",
             )) from None
     report = Report()
-    loader = yaml.SafeLoader(text)
+    loader = LOADER(text)
     try:
         root = loader.get_single_node()
         converted = _convert(root, shown, loader, report) if root is not None else None

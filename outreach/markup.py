@@ -11,6 +11,7 @@ a translator who drops a ``*`` is told where.
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 from dataclasses import dataclass
@@ -130,8 +131,12 @@ def join_lines(lines: list[str]) -> str:
     return re.sub(r"\s+", " ", out)
 
 
+@functools.lru_cache(maxsize=8192)
 def parse(text: str, rich: bool) -> tuple[Block, ...]:
-    """Parse a field. ``rich`` allows paragraphs and lists; otherwise one line of inline text."""
+    """Parse a field. ``rich`` allows paragraphs and lists; otherwise one line of inline text.
+
+    Pure and returning immutable blocks, so results are cached: the same texts are parsed by
+    validation, the checks, the web pages and the PDFs."""
     text = text.strip()
     if not rich:
         if BULLET.match(text) or "\n\n" in text:

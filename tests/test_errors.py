@@ -30,9 +30,11 @@ def errors_for(tmp_path, leaflet: str | None = None, **files) -> str:
 
 def test_yaml_syntax_error_points_at_the_line(tmp_path):
     text = errors_for(tmp_path, LEAFLET.replace("title: Đảng viên và công đoàn", "title: [Đảng viên"))
-    assert text.splitlines()[0] == (
-        "content/leaflets/test.yaml:5:8: error: YAML syntax: expected ',' or ']', but got ':' "
-        "(while parsing a flow sequence that starts at line 4, column 8) [yaml.syntax]")
+    first = text.splitlines()[0]
+    # libyaml words the problem "did not find expected ',' or ']'", PyYAML "expected ',' or ']', but got ':'"
+    assert first.startswith("content/leaflets/test.yaml:5:8: error: YAML syntax: ")
+    assert "expected ',' or ']'" in first
+    assert first.endswith("(while parsing a flow sequence that starts at line 4, column 8) [yaml.syntax]")
     assert "help:" in text
 
 

@@ -154,7 +154,29 @@ def _previous_ids(text: str) -> dict[tuple[str | None, str], str]:
     return found
 
 
+_READ: dict[tuple, Catalog] = {}
+
+
 def read_catalog(path: Path, locale: str | None = None) -> Catalog:
+    """Read a .po file (with the previous msgids Babel skips). A file read before and unchanged since is
+    not parsed again; treat the result as read-only."""
+    path = Path(path)
+    try:
+        stat = path.stat()
+        key = (str(path.resolve()), stat.st_mtime_ns, stat.st_size, locale)
+    except OSError:
+        key = None
+    if key in _READ:
+        return _READ[key]
+    catalog = _read_catalog(path, locale)
+    if key is not None:
+        if len(_READ) > 16:
+            _READ.clear()
+        _READ[key] = catalog
+    return catalog
+
+
+def _read_catalog(path: Path, locale: str | None = None) -> Catalog:
     shown = display_path(path)
     try:
         data = path.read_bytes()

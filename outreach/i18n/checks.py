@@ -8,6 +8,7 @@ To add a check, write a function and add it to the list.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from typing import Callable, Iterator
@@ -101,6 +102,7 @@ def check_markup(message: Message, ctx: Context) -> Iterator[Problem]:
                       f"{markup.links(target)}")
 
 
+@functools.lru_cache(maxsize=1024)
 def _term_pattern(term: str) -> re.Pattern:
     return re.compile(r"(?<![\wÀ-ỹ])" + re.escape(term) + r"(?![\wÀ-ỹ])", re.IGNORECASE)
 
@@ -108,8 +110,11 @@ def _term_pattern(term: str) -> re.Pattern:
 def check_glossary(message: Message, ctx: Context) -> Iterator[Problem]:
     """A glossary term in the source is rendered as the glossary says (or one of its variants)."""
     source = message.id
+    folded = source.lower()
     # longest terms first, and a shorter term inside a longer one found is not counted again
     for term in sorted(ctx.terms, key=lambda t: -len(t.vi)):
+        if term.vi.lower() not in folded:
+            continue
         pattern = _term_pattern(term.vi)
         if not pattern.search(source):
             continue

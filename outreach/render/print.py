@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import importlib.metadata
 import logging
 import re
 import shutil
@@ -214,10 +215,8 @@ class PdfWriter:
         self.reused = 0
 
     def key(self, source: PrintSource) -> str:
-        import weasyprint
-
         digest = hashlib.sha256()
-        digest.update(weasyprint.__version__.encode())
+        digest.update(importlib.metadata.version("weasyprint").encode())  # without importing it (slow)
         digest.update(source.html.encode("utf-8"))
         if source.tail:
             digest.update(source.tail(0).encode("utf-8"))
