@@ -173,7 +173,9 @@ def site_key(work: Path, base_config: Path) -> str:
     import mkdocs
 
     digest = hashlib.sha256(f"{mkdocs.__version__} {material.__version__}".encode())
-    for path in [base_config, *sorted(p for p in work.rglob("*") if p.is_file()),
+    # the generated docs and config, the theme overrides, and the code that finishes the site after mkdocs
+    for path in [base_config, Path(web.__file__), web.TEMPLATES / "web" / "sw.js.j2",
+                 *sorted(p for p in work.rglob("*") if p.is_file()),
                  *sorted(p for p in web.OVERRIDES.rglob("*") if p.is_file())]:
         digest.update(str(path.relative_to(path.anchor)).encode())
         digest.update(path.read_bytes())
@@ -282,7 +284,7 @@ def render_all(project: Project, paths: Paths, site_url: str, languages: tuple[L
         lz = web_lz[language.code]
         pages = web.render_pages(project, lz, pdf_links)
         work = paths.work / "web" / language.code
-        web.write_docs(work / "docs", pages)
+        web.write_docs(work / "docs", pages, language)
         config = web.site_config(project, lz, pages, paths.mkdocs_yml.resolve(), site_url,
                                  (work / "docs").resolve(), (staging / "site" / language.code).resolve())
         config_file = work / "mkdocs.yml"
@@ -295,6 +297,8 @@ def render_all(project: Project, paths: Paths, site_url: str, languages: tuple[L
             result.sites_reused += 1
         else:
             web.run_mkdocs(config_file, language)
+            web.finish_site(lz.env, staging / "site" / language.code, language, site_url,
+                            int(os.environ["SOURCE_DATE_EPOCH"]))
             result.sites_rendered += 1
         (staging / "keys").mkdir(exist_ok=True)
         (staging / "keys" / f"{language.code}.key").write_text(key)

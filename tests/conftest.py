@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import functools
+import http.server
 import re
 import shutil
+import socket
 import subprocess
+import threading
 import textwrap
 from pathlib import Path
 
@@ -219,15 +223,45 @@ def fixture_build(tmp_path_factory):
     return root, result
 
 
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
 @pytest.fixture(scope="session")
 def bundled_build(tmp_path_factory):
-    """The bundled content and catalogs, built in a copy of the repository's inputs."""
+    """The bundled content and catalogs, built in a copy of the repository's inputs, for a site served
+    at http://127.0.0.1:<port>/ (see ``served_site``)."""
     root = tmp_path_factory.mktemp("bundled")
     for name in ("content", "locales"):
         shutil.copytree(REPO / name, root / name, ignore=shutil.ignore_patterns("*.mo"))
     shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")
-    result = build(Paths(root))
+    port = free_port()
+    result = build(Paths(root), site_url=f"http://127.0.0.1:{port}/")
+    result.port = port
     return root, result
+
+
+@pytest.fixture(scope="session")
+def served_site(bundled_build):
+    """The bundled site on 127.0.0.1, as a reader's browser gets it."""
+    root, result = bundled_build
+    handler = functools.partial(QuietHandler, directory=str(root / "build/site"))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", result.port), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{result.port}/", root
+    server.shutdown()
+    server.server_close()
+
+
+class QuietHandler(http.server.SimpleHTTPRequestHandler):
+    extensions_map = {**http.server.SimpleHTTPRequestHandler.extensions_map, ".js": "text/javascript",
+                      ".json": "application/json", ".webmanifest": "application/manifest+json"}
+
+    def log_message(self, *args):
+        pass
 
 
 def pdftotext(path: Path) -> str:

@@ -9,11 +9,14 @@ site generator can be replaced without touching content or catalogs.
 from __future__ import annotations
 
 import contextlib
+import gzip
+import hashlib
 import json
 import logging
 import posixpath
 import re
 import shutil
+import unicodedata
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
@@ -70,6 +73,8 @@ def page_path(document) -> str:
         return f"courses/{document.id}/index.md"
     if document.kind == "module":
         return f"courses/{document.course}/{document.id}.md"
+    if document.kind == "story":
+        return f"stories/{document.id}.md"
     return f"{document.kind}s/{document.id}.md"
 
 
@@ -200,7 +205,10 @@ def site_config(project: Project, lz: Localizer, pages: list[Page], base_config:
     }
 
 
-def write_docs(docs_dir: Path, pages: list[Page]) -> None:
+SEARCH_LANGUAGES = TEMPLATES / "web" / "search"
+
+
+def write_docs(docs_dir: Path, pages: list[Page], language: Language) -> None:
     if docs_dir.exists():
         shutil.rmtree(docs_dir)
     for page in pages:
@@ -208,6 +216,12 @@ def write_docs(docs_dir: Path, pages: list[Page]) -> None:
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(page.markdown, encoding="utf-8")
     shutil.copytree(ASSETS, docs_dir / "assets")
+    # our lunr language files replace the theme's (files in docs/ win over the theme's)
+    own = SEARCH_LANGUAGES / f"lunr.{language.search_lang}.min.js"
+    if own.exists():
+        target = docs_dir / "assets" / "javascripts" / "lunr" / "min" / own.name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(own, target)
 
 
 @contextlib.contextmanager
@@ -259,6 +273,85 @@ def run_mkdocs(config_file: Path, language: Language) -> None:
                                        "site.mkdocs", "the generated pages are kept in build/.work for a look")) from None
     finally:
         logger.removeHandler(handler)
+
+
+ALTERNATE_SELECTOR = '"link[rel=alternate]"'
+
+
+def disable_alternate_prefetch(site_dir: Path) -> None:
+    """Material fetches 'sitemap.xml' next to every <link rel=alternate> of a page, to make its own language
+    switcher stay on the page. Ours links the same page directly, so those requests (a handful per page, on
+    the reader's data plan) are not needed: point the theme's selector at nothing."""
+    bundles = sorted((site_dir / "assets" / "javascripts").glob("bundle.*.min.js"))
+    for bundle in bundles:
+        text = bundle.read_text(encoding="utf-8")
+        if text.count(ALTERNATE_SELECTOR) != 1:
+            raise OutreachError(Diagnostic(Location(str(bundle)), "the theme's script no longer has the expected "
+                                           "alternate-link selector", "site.theme",
+                                           "check disable_alternate_prefetch against this mkdocs-material version"))
+        bundle.write_text(text.replace(ALTERNATE_SELECTOR, '"link[rel=alternate][data-md-prefetch]"'),
+                          encoding="utf-8")
+
+
+def sitemap_with_alternates(site_dir: Path, language: Language, site_url: str, epoch: int) -> None:
+    """Each URL of the sitemap lists the same page in every language (xhtml:link), and x-default."""
+    path = site_dir / "sitemap.xml"
+    text = path.read_text(encoding="utf-8")
+    own = f"{site_url}{language.code}/"
+
+    def alternates(match: re.Match) -> str:
+        loc = match.group(1)
+        rel = loc[len(own):] if loc.startswith(own) else ""
+        links = "".join(f'\n         <xhtml:link rel="alternate" hreflang="{lang.code}" href="{site_url}{lang.code}/{rel}"/>'
+                        for lang in LANGUAGES)
+        links += f'\n         <xhtml:link rel="alternate" hreflang="x-default" href="{site_url}"/>'
+        return match.group(0) + links
+
+    text = re.sub(r"<loc>([^<]+)</loc>", alternates, text)
+    text = text.replace('<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">',
+                        '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" '
+                        'xmlns:xhtml="http://www.w3.org/1999/xhtml">')
+    path.write_text(text, encoding="utf-8")
+    with open(site_dir / "sitemap.xml.gz", "wb") as raw, \
+            gzip.GzipFile(fileobj=raw, filename="sitemap.xml", mode="wb", mtime=epoch) as packed:
+        packed.write(text.encode("utf-8"))
+
+
+def precache_urls(site_dir: Path, language: Language) -> list[str]:
+    """What a reader's phone keeps for offline reading: every page of the language and what it needs."""
+    urls = []
+    for page in sorted(site_dir.rglob("index.html")):
+        rel = page.parent.relative_to(site_dir).as_posix()
+        urls.append("./" if rel == "." else f"./{rel}/")
+    assets = site_dir / "assets"
+    wanted = ["stylesheets/*.css", "javascripts/bundle.*.min.js", "javascripts/workers/search.*.min.js",
+              "outreach.css", "outreach.js", "early.js", "images/favicon.png",
+              "javascripts/lunr/min/lunr.stemmer.support.min.js", "javascripts/lunr/min/lunr.multi.min.js",
+              f"javascripts/lunr/min/lunr.{language.search_lang}.min.js"]
+    if language.search_lang == "ja":
+        wanted.append("javascripts/lunr/tinyseg.js")
+    for pattern in wanted:
+        urls += [f"./{p.relative_to(site_dir).as_posix()}" for p in sorted(assets.glob(pattern))]
+    return urls
+
+
+def write_service_worker(env, site_dir: Path, language: Language) -> None:
+    urls = precache_urls(site_dir, language)
+    digest = hashlib.sha256()
+    for url in urls:
+        target = site_dir / url[2:]
+        target = target / "index.html" if url.endswith("/") else target
+        digest.update(url.encode())
+        digest.update(target.read_bytes())
+    (site_dir / "sw.js").write_text(env.get_template("web/sw.js.j2").render(
+        language=language.code, version=digest.hexdigest()[:16], urls=urls), encoding="utf-8")
+
+
+def finish_site(env, site_dir: Path, language: Language, site_url: str, epoch: int) -> None:
+    """What mkdocs does not do: a quieter theme script, sitemap alternates, the service worker."""
+    disable_alternate_prefetch(site_dir)
+    sitemap_with_alternates(site_dir, language, site_url, epoch)
+    write_service_worker(env, site_dir, language)
 
 
 def dump_config(config: dict) -> str:

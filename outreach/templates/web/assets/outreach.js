@@ -1,0 +1,135 @@
+/* Outreach pages: self-check quizzes with progress kept on the device, the
+ * language switcher that keeps the reader's place, and offline reading. */
+(function () {
+  "use strict";
+
+  var script = document.currentScript || document.querySelector('script[src*="assets/outreach.js"]');
+  var root = new URL("../", script.src); // this language's site root
+  var lang = document.documentElement.lang || "vi";
+  var STORE = "outreach:" + lang + ":";
+
+  function load(module) {
+    try { return JSON.parse(localStorage.getItem(STORE + module)) || null; } catch (e) { return null; }
+  }
+  function save(module, value) {
+    try { localStorage.setItem(STORE + module, JSON.stringify(value)); } catch (e) { /* private mode */ }
+  }
+  function format(template, values) {
+    return template.replace(/%\((\w+)\)s/g, function (_, name) { return values[name]; });
+  }
+
+  /* ---------------------------------------------------------------- quizzes */
+
+  function setUpQuiz(form) {
+    var module = form.getAttribute("data-module");
+    var text = form.dataset;
+    var questions = Array.prototype.slice.call(form.querySelectorAll("fieldset.question"));
+    var score = form.querySelector(".score");
+    var results = {};
+
+    function chosen(fieldset) {
+      return Array.prototype.slice.call(fieldset.querySelectorAll("input:checked"))
+        .map(function (input) { return input.value; }).sort().join(" ");
+    }
+
+    function mark(fieldset) {
+      var answer = chosen(fieldset);
+      if (!answer) return;
+      var right = answer === fieldset.getAttribute("data-correct");
+      results[fieldset.id] = right;
+      var feedback = fieldset.querySelector(".feedback");
+      var explanation = fieldset.querySelector(".explanation");
+      var key = fieldset.querySelector(".key");
+      feedback.hidden = false;
+      feedback.className = "feedback " + (right ? "right" : "wrong");
+      feedback.textContent = (right ? text.right : text.wrong) + " " +
+        (right ? "" : (key ? key.textContent + " " : "")) + (explanation ? explanation.textContent : "");
+      fieldset.setAttribute("data-answered", right ? "right" : "wrong");
+      update();
+    }
+
+    function update() {
+      var answered = Object.keys(results).length;
+      var right = Object.keys(results).filter(function (id) { return results[id]; }).length;
+      score.hidden = false;
+      score.textContent = format(answered === questions.length ? text.final : text.running,
+                                 { right: right, answered: answered, total: questions.length });
+      if (answered === questions.length) {
+        var before = load(module) || {};
+        save(module, { done: true, best: Math.max(right, before.best || 0), total: questions.length,
+                       last: right });
+        showBest();
+      }
+    }
+
+    function showBest() {
+      var best = load(module);
+      var note = form.querySelector(".best");
+      if (best && note) {
+        note.hidden = false;
+        note.textContent = format(text.best, { best: best.best, total: best.total });
+      }
+    }
+
+    questions.forEach(function (fieldset) {
+      var multiple = fieldset.getAttribute("data-multiple") === "true";
+      if (multiple) {
+        var button = document.createElement("button");
+        button.type = "button";
+        button.className = "md-button check";
+        button.textContent = text.check;
+        button.addEventListener("click", function () { mark(fieldset); });
+        fieldset.querySelector(".feedback").before(button);
+      } else {
+        fieldset.addEventListener("change", function () { mark(fieldset); });
+      }
+    });
+
+    var reset = form.querySelector("button.reset");
+    reset.hidden = false;
+    reset.addEventListener("click", function () {
+      results = {};
+      form.reset();
+      questions.forEach(function (fieldset) {
+        fieldset.removeAttribute("data-answered");
+        fieldset.querySelector(".feedback").hidden = true;
+      });
+      score.hidden = true;
+      questions[0].querySelector("input").focus();
+    });
+    showBest();
+  }
+
+  Array.prototype.forEach.call(document.querySelectorAll("form.quiz"), setUpQuiz);
+
+  /* Progress on a course page: which modules are done, and the best score. */
+  Array.prototype.forEach.call(document.querySelectorAll("ol.modules li[data-module]"), function (item) {
+    var best = load(item.getAttribute("data-module"));
+    var list = item.parentNode;
+    if (best && best.done) {
+      var badge = document.createElement("span");
+      badge.className = "progress-done";
+      badge.textContent = format(list.getAttribute("data-done"), { best: best.best, total: best.total });
+      item.appendChild(document.createTextNode(" "));
+      item.appendChild(badge);
+    }
+  });
+
+  /* ---------------------------------------------------------------- languages */
+
+  /* Section anchors are the same in every language: keep the reader's place. */
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest && event.target.closest("a.md-select__link[hreflang]");
+    if (link && location.hash) {
+      link.href = link.href.split("#")[0] + location.hash;
+    }
+  }, true);
+
+  /* ---------------------------------------------------------------- offline */
+
+  if ("serviceWorker" in navigator && (location.protocol === "https:" || location.hostname === "localhost" ||
+                                       location.hostname === "127.0.0.1")) {
+    navigator.serviceWorker.register(new URL("sw.js", root).href, { scope: root.pathname })
+      .catch(function () { /* offline reading is a bonus, never an error */ });
+  }
+})();

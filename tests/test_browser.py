@@ -1,0 +1,187 @@
+"""The site in a real browser: Debian's Chromium driven by Playwright, the site served on 127.0.0.1."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+playwright = pytest.importorskip("playwright.sync_api")
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+LANGS = ["vi", "en", "ko", "zh-Hans", "ja"]
+
+pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian's chromium is not installed")
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with playwright.sync_playwright() as p:
+        instance = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield instance
+        instance.close()
+
+
+@pytest.fixture
+def page(browser, served_site):
+    """A fresh browser context (its own storage and service workers) that records every request."""
+    context = browser.new_context(viewport={"width": 412, "height": 860})
+    tab = context.new_page()
+    tab.requests = []
+    context.on("request", lambda request: tab.requests.append(request.url))
+    yield tab
+    context.close()
+
+
+def assert_local(requests):
+    hosts = {urlsplit(url).hostname for url in requests if not url.startswith(("data:", "blob:"))}
+    assert hosts <= {"127.0.0.1"}, hosts
+
+
+def open_search(page, query: str):
+    page.click("label[for=__search]")
+    field = page.locator("input.md-search__input")
+    field.fill(query)
+    page.wait_for_selector(".md-search-result__item", timeout=15000)
+    return page.locator(".md-search-result__item")
+
+
+def test_switcher_keeps_the_page_and_its_anchor(page, served_site):
+    base, _ = served_site
+    page.goto(f"{base}vi/handbooks/so-tay/vao-dang/#cac-buoc")
+    page.click(".md-header__option .md-select button")
+    page.click("a.md-select__link[hreflang=ko]")
+    page.wait_for_url(re.compile(r"/ko/handbooks/so-tay/vao-dang/#cac-buoc$"))
+    assert page.locator("html").get_attribute("lang") == "ko"
+    assert page.locator("h2#cac-buoc").count() == 1
+    assert_local(page.requests)
+
+
+@pytest.mark.parametrize("lang, query, expected", [
+    ("vi", "ket nap dang vien", "kết nạp đảng viên"),
+    ("vi", "kết nạp đảng viên", "kết nạp đảng viên"),
+    ("vi", "Viet Nam", "Việt Nam"),
+    ("zh-Hans", "工会", "工会"),
+    ("ja", "労働組合", "労働組合"),
+    ("ko", "노동조합", "노동조합"),
+])
+def test_search_finds_words_as_people_type_them(page, served_site, lang, query, expected):
+    base, _ = served_site
+    page.goto(f"{base}{lang}/")
+    open_search(page, query)
+    page.wait_for_timeout(300)
+    texts = page.eval_on_selector_all(".md-search-result__item", "els => els.map(e => e.innerText)")
+    assert any(expected.lower() in text.lower() for text in texts), texts[:3]
+    links = page.eval_on_selector_all(".md-search-result__link", "els => els.map(e => e.href)")
+    assert links and all(f"/{lang}/" in link for link in links)  # results never mix languages
+    assert_local(page.requests)
+
+
+def test_vietnamese_search_gives_the_same_results_with_or_without_diacritics(page, served_site):
+    base, _ = served_site
+    found = []
+    for query in ("kết nạp đảng viên", "ket nap dang vien"):
+        page.goto(f"{base}vi/")
+        open_search(page, query)
+        page.wait_for_timeout(300)
+        found.append(page.eval_on_selector_all(".md-search-result__link",
+                                               "els => els.map(e => e.href.split('?')[0])"))
+    assert found[0] and found[0][:5] == found[1][:5]
+
+
+def test_search_index_loads_only_when_search_is_opened(page, served_site):
+    base, _ = served_site
+    page.goto(f"{base}en/handbooks/so-tay/hoi-dap/")
+    page.wait_for_load_state("networkidle")
+    assert not any("search_index.json" in url for url in page.requests)
+    open_search(page, "union")
+    assert any("search_index.json" in url for url in page.requests)
+
+
+def test_quiz_is_scored_and_progress_survives_a_reload(page, served_site):
+    base, _ = served_site
+    url = f"{base}en/courses/awareness/awareness-1/"
+    page.goto(url)
+    questions = page.locator("form.quiz fieldset.question")
+    count = questions.count()
+    assert 4 <= count <= 6
+    for index in range(count):
+        fieldset = questions.nth(index)
+        correct = fieldset.get_attribute("data-correct").split()
+        for choice in correct:
+            fieldset.locator(f"input[value={choice}]").check()
+        if fieldset.get_attribute("data-multiple") == "true":
+            fieldset.locator("button.check").click()
+        feedback = fieldset.locator(".feedback")
+        assert feedback.is_visible() and "right" in feedback.get_attribute("class")
+    def expected(attribute, **values):
+        template = page.locator("form.quiz").get_attribute(attribute)
+        return re.sub(r"%\((\w+)\)s", lambda m: str(values[m.group(1)]), template)
+
+    score = page.locator("form.quiz .score")
+    assert score.inner_text() == expected("data-final", right=count, total=count)
+    # a wrong answer says so, with the explanation
+    page.click("form.quiz button.reset")
+    first = questions.nth(0)
+    wrong = [c for c in first.locator("input").evaluate_all("els => els.map(e => e.value)")
+             if c not in first.get_attribute("data-correct").split()][0]
+    first.locator(f"input[value={wrong}]").check()
+    if first.get_attribute("data-multiple") == "true":
+        first.locator("button.check").click()
+    assert "wrong" in first.locator(".feedback").get_attribute("class")
+
+    page.reload()
+    assert page.locator("form.quiz .best").inner_text() == expected("data-best", best=count, total=count)
+    page.goto(f"{base}en/courses/awareness/")
+    done = page.locator("ol.modules li[data-module=awareness-1] .progress-done")
+    template = page.locator("ol.modules").get_attribute("data-done")
+    assert done.count() == 1
+    assert done.inner_text() == template.replace("%(best)s", str(count)).replace("%(total)s", str(count))
+    assert page.locator("ol.modules li[data-module=awareness-2] .progress-done").count() == 0
+    assert_local(page.requests)
+
+
+def test_answers_are_readable_without_javascript(browser, served_site):
+    base, _ = served_site
+    context = browser.new_context(java_script_enabled=False)
+    tab = context.new_page()
+    tab.goto(f"{base}vi/courses/new-member/new-member-1/")
+    tab.locator("details.answer summary").first.click()
+    assert tab.locator("details.answer .explanation").first.is_visible()
+    context.close()
+
+
+def test_pages_reload_with_the_network_cut(page, served_site):
+    base, _ = served_site
+    page.goto(f"{base}ja/handbooks/so-tay/")
+    page.evaluate("() => navigator.serviceWorker.ready.then(() => true)")
+    page.wait_for_function("() => navigator.serviceWorker.controller !== null || true")
+    page.reload()  # now controlled by the service worker
+    page.wait_for_function("() => navigator.serviceWorker.controller !== null", timeout=15000)
+    page.context.set_offline(True)
+    page.reload()
+    assert "ja" == page.locator("html").get_attribute("lang")
+    assert page.locator("h1").count() == 1
+    page.goto(f"{base}ja/courses/new-member/new-member-2/")  # never visited: precached
+    assert page.locator("form.quiz").count() == 1
+    page.context.set_offline(False)
+    assert_local(page.requests)
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_no_serious_accessibility_violations(page, served_site, lang):
+    from axe_playwright_python.sync_playwright import Axe
+
+    base, _ = served_site
+    axe = Axe()
+    for path in ("", "handbooks/so-tay/vao-dang/", "courses/awareness/awareness-2/", "glossary/"):
+        page.goto(f"{base}{lang}/{path}")
+        results = axe.run(page)
+        serious = [(v["id"], v["impact"], len(v["nodes"])) for v in results.response["violations"]
+                   if v["impact"] in ("serious", "critical")]
+        assert serious == [], (lang, path, serious)
+    assert_local(page.requests)
