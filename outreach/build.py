@@ -174,8 +174,8 @@ def site_key(work: Path, base_config: Path) -> str:
 
     digest = hashlib.sha256(f"{mkdocs.__version__} {material.__version__}".encode())
     # the generated docs and config, the theme overrides, and the code that finishes the site after mkdocs
-    for path in [base_config, Path(web.__file__), web.TEMPLATES / "web" / "sw.js.j2",
-                 *sorted(p for p in work.rglob("*") if p.is_file()),
+    for path in [base_config, Path(web.__file__), web.TEMPLATES / "web" / "sw.js.j2", web.IFRAME_WORKER,
+                 work / "mkdocs.yml", *sorted(p for p in (work / "docs").rglob("*") if p.is_file()),
                  *sorted(p for p in web.OVERRIDES.rglob("*") if p.is_file())]:
         digest.update(str(path.relative_to(path.anchor)).encode())
         digest.update(path.read_bytes())
@@ -228,6 +228,35 @@ def blocked_entries(job, localizers: dict[str, Localizer], paths: Paths) -> list
     return found
 
 
+def build_site(paths: Paths, project: Project, lz: Localizer, pages, work: Path, target: Path, site_url: str,
+               kind: str, code: str, result: BuildResult, published: Path | None = None,
+               offline: bool = False) -> bool:
+    """Run mkdocs for one language, unless its inputs are those of the published output, which is then
+    linked into staging. Returns whether mkdocs ran (and the output needs finishing)."""
+    web.write_docs(work / "docs", pages, lz.language)
+    config = web.site_config(project, lz, pages, paths.mkdocs_yml.resolve(), site_url, (work / "docs").resolve(),
+                             target.resolve(), offline=offline)
+    config_file = work / "mkdocs.yml"
+    config_file.write_text(web.dump_config(config), encoding="utf-8")
+    key = site_key(work, paths.mkdocs_yml)
+    published = published or paths.out / "site" / code
+    key_file = paths.cache / "site" / f"{kind}-{code}.key"
+    (paths.staging / "keys" / key_file.name).write_text(key)
+    if published.exists() and key_file.exists() and key_file.read_text() == key:
+        staged = paths.staging / published.relative_to(paths.out)
+        if published.is_dir():
+            shutil.copytree(published, staged, copy_function=os.link)
+        else:
+            os.link(published, staged)
+        result.sites_reused += 1
+        return False
+    if target.exists():
+        shutil.rmtree(target)
+    web.run_mkdocs(config_file, lz.language)
+    result.sites_rendered += 1
+    return True
+
+
 def render_all(project: Project, paths: Paths, site_url: str, languages: tuple[Language, ...],
                result: BuildResult) -> None:
     """Render the PDFs and the site into the staging folder."""
@@ -278,30 +307,35 @@ def render_all(project: Project, paths: Paths, site_url: str, languages: tuple[L
         raise OutreachError(failed)
     result.pdfs_rendered, result.pdfs_reused = writer.rendered, writer.reused
 
-    # web
+    # web: each language's site, and its offline pack (a zip that opens from the file system)
     web_lz = localizers_for(project, paths, languages)
+    epoch = int(os.environ["SOURCE_DATE_EPOCH"])
+    (staging / "keys").mkdir(exist_ok=True)
+    (staging / "site" / "offline").mkdir(parents=True)
     for language in languages:
         lz = web_lz[language.code]
-        pages = web.render_pages(project, lz, pdf_links)
+        pack_name = f"outreach-{language.code}"
+        pages = web.render_pages(project, lz, pdf_links, offline_pack=f"offline/{pack_name}.zip")
         work = paths.work / "web" / language.code
-        web.write_docs(work / "docs", pages, language)
-        config = web.site_config(project, lz, pages, paths.mkdocs_yml.resolve(), site_url,
-                                 (work / "docs").resolve(), (staging / "site" / language.code).resolve())
-        config_file = work / "mkdocs.yml"
-        config_file.write_text(web.dump_config(config), encoding="utf-8")
-        key = site_key(work, paths.mkdocs_yml)
-        published = paths.out / "site" / language.code
-        key_file = paths.cache / "site" / f"{language.code}.key"
-        if published.is_dir() and key_file.exists() and key_file.read_text() == key:
-            shutil.copytree(published, staging / "site" / language.code, copy_function=os.link)
-            result.sites_reused += 1
-        else:
-            web.run_mkdocs(config_file, language)
-            web.finish_site(lz.env, staging / "site" / language.code, language, site_url,
-                            int(os.environ["SOURCE_DATE_EPOCH"]))
-            result.sites_rendered += 1
-        (staging / "keys").mkdir(exist_ok=True)
-        (staging / "keys" / f"{language.code}.key").write_text(key)
+        target = staging / "site" / language.code
+        if build_site(paths, project, lz, pages, work, target, site_url, "site", language.code, result):
+            web.finish_site(lz.env, target, language, site_url, epoch)
+
+        # the pack carries this language's own PDFs (for Vietnamese: the Vietnamese handbook and handouts)
+        offline_links = {key: [link for link in links if link.languages[-1] is language]
+                         for key, links in pdf_links.items()}
+        offline_pages = web.render_pages(project, lz, offline_links, urls=web.OFFLINE)
+        offline_work = paths.work / "offline" / language.code
+        offline_site = offline_work / pack_name
+        zipped = staging / "site" / "offline" / f"{pack_name}.zip"
+        if build_site(paths, project, lz, offline_pages, offline_work, offline_site, site_url, "offline",
+                      language.code, result, published=paths.out / "site" / "offline" / zipped.name,
+                      offline=True):
+            web.finish_offline(offline_site)
+            for link in {link for links in offline_links.values() for link in links}:
+                (offline_site / "pdf").mkdir(exist_ok=True)
+                shutil.copyfile(staging / link.href, offline_site / link.href)
+            pack.write_tree_zip(offline_site, zipped, project.site.edition)
         result.fallbacks[language.code] = len({text.context for text, _ in lz.fallbacks})
     (staging / "site" / "status").mkdir(parents=True)
     (staging / "site" / "status" / "index.html").write_text(

@@ -191,6 +191,17 @@ def write_zip(folder: Path, target: Path, date: dt.date) -> None:
             archive.writestr(info, path.read_bytes())
 
 
+def write_tree_zip(folder: Path, target: Path, date: dt.date) -> None:
+    """A folder and everything under it, zipped with fixed dates and order (same input, same bytes)."""
+    stamp = (max(date.year, 1980), date.month, date.day, 0, 0, 0)
+    with zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+            info = zipfile.ZipInfo(f"{folder.name}/{path.relative_to(folder).as_posix()}", date_time=stamp)
+            info.external_attr = 0o644 << 16
+            info.compress_type = zipfile.ZIP_DEFLATED
+            archive.writestr(info, path.read_bytes())
+
+
 def dump_manifest(data: dict) -> str:
     return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
 

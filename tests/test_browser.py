@@ -185,3 +185,32 @@ def test_no_serious_accessibility_violations(page, served_site, lang):
                    if v["impact"] in ("serious", "critical")]
         assert serious == [], (lang, path, serious)
     assert_local(page.requests)
+
+
+def test_offline_pack_opens_from_the_file_system_with_search(browser, served_site, tmp_path):
+    import zipfile
+
+    _, root = served_site
+    with zipfile.ZipFile(root / "build/site/offline/outreach-vi.zip") as archive:
+        archive.extractall(tmp_path)
+    home = tmp_path / "outreach-vi" / "index.html"
+    context = browser.new_context(viewport={"width": 1200, "height": 860})
+    tab = context.new_page()
+    requests = []
+    context.on("request", lambda request: requests.append(request.url))
+    tab.goto(home.as_uri())
+    tab.wait_for_timeout(1500)
+    tab.locator("input.md-search__input").click()
+    tab.keyboard.type("ket nap dang vien")
+    tab.wait_for_selector(".md-search-result__item", timeout=15000)
+    assert tab.locator(".md-search-result__item").count() >= 1
+    # pages link to each other as files, and to the pack's own PDFs
+    tab.goto((tmp_path / "outreach-vi/courses/awareness/index.html").as_uri())
+    first = tab.eval_on_selector("ol.modules a", "e => e.href")
+    assert first.endswith("/courses/awareness/awareness-1.html")
+    tab.goto((tmp_path / "outreach-vi/handbooks/so-tay/index.html").as_uri())
+    pdf = tab.eval_on_selector(".pdf-links a", "e => e.href")
+    assert pdf.endswith("/outreach-vi/pdf/handbook-so-tay.vi.pdf") and Path(pdf[len("file://"):]).exists()
+    assert all(url.startswith(("file://", "data:", "blob:", "about:")) for url in requests), \
+        [u for u in requests if not u.startswith("file://")]
+    context.close()

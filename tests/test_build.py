@@ -249,7 +249,7 @@ def test_second_build_reuses_pdfs_and_is_byte_identical(tmp_path):
                 if p.is_file() and ".cache" not in p.parts}
     second = build(Paths(root))
     assert first.pdfs_rendered == 3 and second.pdfs_rendered == 0 and second.pdfs_reused == 3
-    assert first.sites_rendered == 5 and second.sites_rendered == 0 and second.sites_reused == 5
+    assert first.sites_rendered == 10 and second.sites_rendered == 0 and second.sites_reused == 10
     again = {p.relative_to(root / "build"): p.read_bytes() for p in (root / "build").rglob("*")
              if p.is_file() and ".cache" not in p.parts}
     assert again.keys() == snapshot.keys()
@@ -258,7 +258,7 @@ def test_second_build_reuses_pdfs_and_is_byte_identical(tmp_path):
     # without the cache, WeasyPrint and mkdocs give the same bytes too
     shutil.rmtree(root / "build/.cache")
     third = build(Paths(root))
-    assert third.pdfs_rendered == 3 and third.sites_rendered == 5
+    assert third.pdfs_rendered == 3 and third.sites_rendered == 10
     rebuilt = {p.relative_to(root / "build"): p.read_bytes() for p in (root / "build").rglob("*")
                if p.is_file() and ".cache" not in p.parts}
     assert [str(k) for k in snapshot if snapshot[k] != rebuilt.get(k)] == []
@@ -267,7 +267,7 @@ def test_second_build_reuses_pdfs_and_is_byte_identical(tmp_path):
     po = root / "locales/ja/LC_MESSAGES/messages.po"
     po.write_text(po.read_text(encoding="utf-8").replace("入党の手続き", "入党の流れ"), encoding="utf-8")
     fourth = build(Paths(root))
-    assert fourth.sites_rendered == 1 and fourth.sites_reused == 4
+    assert fourth.sites_rendered == 2 and fourth.sites_reused == 8
     assert fourth.pdfs_rendered == 1 and fourth.pdfs_reused == 2
     assert "入党の流れ" in page(root, "ja").read_text(encoding="utf-8")
 

@@ -85,19 +85,45 @@ def page_url(path: str) -> str:
     return Page(path, "", "").url
 
 
+@dataclass(frozen=True)
+class Urls:
+    """Where mkdocs writes each page: directory URLs on the web (``handbooks/so-tay/``), plain .html files
+    in the offline pack (``handbooks/so-tay/index.html``), which opens from the file system."""
+
+    directory: bool = True
+
+    def of(self, path: str) -> str:
+        return page_url(path) if self.directory else path[: -len(".md")] + ".html"
+
+    def folder(self, path: str) -> str:
+        url = self.of(path)
+        return url.rstrip("/") if self.directory else posixpath.dirname(url)
+
+    def link(self, source: str, target: str) -> str:
+        """A relative URL from one page to another (for raw HTML, which mkdocs does not rewrite)."""
+        start, end = self.folder(source) or ".", self.of(target)
+        rel = posixpath.relpath(end or ".", start)
+        if self.directory:
+            return "./" if rel == "." else rel if rel.endswith("/") else rel + "/"
+        return rel
+
+    def root(self, path: str) -> str:
+        """From a page to the folder that holds pdf/: the site root above the language folders on the web,
+        the pack's own root offline."""
+        depth = len([part for part in self.folder(path).split("/") if part])
+        return "../" * (depth + (1 if self.directory else 0))
+
+
+WEB = Urls(directory=True)
+OFFLINE = Urls(directory=False)
+
+
 def root_prefix(path: str) -> str:
-    """From a page (directory URL) to the site root, above the language folder."""
-    depth = page_url(path).count("/")
-    return "../" * (depth + 1)
+    return WEB.root(path)
 
 
 def url_link(source: str, target: str) -> str:
-    """A relative URL from one page to another (for raw HTML, which mkdocs does not rewrite)."""
-    start, end = page_url(source), page_url(target)
-    rel = posixpath.relpath("/" + end, "/" + start) if start else end
-    if rel == ".":
-        return "./"
-    return rel if rel.endswith("/") or not end else rel + "/"
+    return WEB.link(source, target)
 
 
 def md_link(source: str, target: str) -> str:
@@ -105,7 +131,8 @@ def md_link(source: str, target: str) -> str:
     return posixpath.relpath(target, posixpath.dirname(source) or ".")
 
 
-def render_pages(project: Project, lz: Localizer, pdfs: dict[str, list[PdfLink]]) -> list[Page]:
+def render_pages(project: Project, lz: Localizer, pdfs: dict[str, list[PdfLink]], urls: Urls = WEB,
+                 offline_pack: str | None = None) -> list[Page]:
     """Every page of one language's site, in navigation order."""
     env = lz.env
     env.filters.setdefault("md", md_escape)
@@ -123,8 +150,8 @@ def render_pages(project: Project, lz: Localizer, pdfs: dict[str, list[PdfLink]]
     pages: list[Page] = []
 
     def add(path: str, template: str, title: str, **context) -> None:
-        links = {"root": root_prefix(path), "md_link": lambda target: md_link(path, target),
-                 "url_link": lambda target: url_link(path, target)}
+        links = {"root": urls.root(path), "md_link": lambda target: md_link(path, target),
+                 "url_link": lambda target: urls.link(path, target)}
         text = env.get_template(f"web/{template}").render(**common, **links, **context)
         pages.append(Page(path, title, text))
 
@@ -141,7 +168,8 @@ def render_pages(project: Project, lz: Localizer, pdfs: dict[str, list[PdfLink]]
     add("index.md", "home.md.j2", lz.plain(project.site.title),
         leaflets=[item(d) for d in project.of_kind("leaflet")],
         handbooks=[item(d) for d in project.of_kind("handbook")],
-        courses=[item(d) for d in courses], stories=[item(d) for d in project.of_kind("story")])
+        courses=[item(d) for d in courses], stories=[item(d) for d in project.of_kind("story")],
+        offline_pack=offline_pack and urls.root("index.md") + offline_pack)
     for doc in project.of_kind("handbook"):
         path = page_path(doc)
         own = [chapters[c] for c in doc.chapters]
@@ -153,11 +181,11 @@ def render_pages(project: Project, lz: Localizer, pdfs: dict[str, list[PdfLink]]
         path = page_path(doc)
         own = [m for m in modules if m.course == doc.id]
         add(path, "course.md.j2", lz.plain(doc.title), doc=doc, pdfs=pdfs_for(doc),
-            modules=[{"doc": m, "page": url_link(path, page_path(m))} for m in own])
+            modules=[{"doc": m, "page": urls.link(path, page_path(m))} for m in own])
         for index, module in enumerate(own):
             following = own[index + 1] if index + 1 < len(own) else None
             add(page_path(module), "module.md.j2", lz.plain(module.title), doc=module, course=doc,
-                next={"doc": following, "page": url_link(page_path(module), page_path(following))}
+                next={"doc": following, "page": urls.link(page_path(module), page_path(following))}
                 if following else None)
     for doc in project.of_kind("leaflet"):
         assert isinstance(doc, Leaflet)
@@ -186,7 +214,10 @@ def navigation(pages: list[Page]) -> list:
 
 
 def site_config(project: Project, lz: Localizer, pages: list[Page], base_config: Path, site_url: str,
-                docs_dir: Path, site_dir: Path) -> dict:
+                docs_dir: Path, site_dir: Path, offline: bool = False) -> dict:
+    """The mkdocs configuration of one language, inheriting the top-level mkdocs.yml. The offline pack's
+    build adds Material's offline plugin (search from the file system, .html files) and has no switcher:
+    the pack holds one language."""
     language = lz.language
     alternates = [{"name": lang.name, "link": f"{site_url}{lang.code}/", "lang": lang.code} for lang in LANGUAGES]
     nav = navigation(pages)
@@ -199,9 +230,10 @@ def site_config(project: Project, lz: Localizer, pages: list[Page], base_config:
         "docs_dir": str(docs_dir),
         "site_dir": str(site_dir),
         "theme": {"language": language.theme_language, "custom_dir": str(OVERRIDES)},
-        "plugins": {"search": {"lang": language.search_lang}},
+        "plugins": {"search": {"lang": language.search_lang}, **({"offline": {}} if offline else {})},
         "nav": nav,
-        "extra": {"alternate": alternates, "x_default": site_url},
+        "extra": {"alternate": [] if offline else alternates, "x_default": "" if offline else site_url},
+        **({"use_directory_urls": False} if offline else {}),
     }
 
 
@@ -352,6 +384,27 @@ def finish_site(env, site_dir: Path, language: Language, site_url: str, epoch: i
     disable_alternate_prefetch(site_dir)
     sitemap_with_alternates(site_dir, language, site_url, epoch)
     write_service_worker(env, site_dir, language)
+
+
+IFRAME_WORKER_CDN = "https://unpkg.com/iframe-worker/shim"
+IFRAME_WORKER = TEMPLATES / "web" / "vendor" / "iframe-worker" / "shim.js"
+EXTERNAL_SCRIPT = re.compile(r'<script[^>]+src="(?:https?:)?//')
+
+
+def finish_offline(site_dir: Path) -> None:
+    """The offline pack opens from the file system with no network: the Web Worker shim that Material's
+    offline plugin takes from a CDN comes from the pack itself."""
+    target = site_dir / "assets" / "javascripts" / "iframe-worker-shim.js"
+    shutil.copyfile(IFRAME_WORKER, target)
+    for page in site_dir.rglob("*.html"):
+        text = page.read_text(encoding="utf-8")
+        local = posixpath.relpath(target.relative_to(site_dir).as_posix(),
+                                  page.parent.relative_to(site_dir).as_posix() or ".")
+        text = text.replace(IFRAME_WORKER_CDN, local)
+        if EXTERNAL_SCRIPT.search(text):
+            raise OutreachError(Diagnostic(Location(str(page)), "the offline pack loads a script from the network",
+                                           "site.offline", "the pack must open with no connection"))
+        page.write_text(text, encoding="utf-8")
 
 
 def dump_config(config: dict) -> str:
