@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Lighthouse (mobile) on a handbook page and a module page of each language, against the built site
-# served on 127.0.0.1. Needs Node 18+ and npm; installs lighthouse 12.2.3 into .lighthouse/ (not committed;
+# served on 127.0.0.1 with gzip, as a web server would (scripts/serve.py). Needs Node 18+ and npm; installs lighthouse 12.2.3 into .lighthouse/ (not committed;
 # later versions need Node 22). Prints the four scores per page and writes the JSON reports to
 # build/lighthouse/.
 #     bash scripts/lighthouse.sh [languages…]      (default: vi en ko zh-Hans ja)
@@ -9,10 +9,11 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 [ -d build/site ] || { echo "build the site first: bash scripts/build.sh" >&2; exit 1; }
 if [ ! -x .lighthouse/node_modules/.bin/lighthouse ]; then
   mkdir -p .lighthouse
-  (cd .lighthouse && npm init -y >/dev/null && npm i -E --no-audit --no-fund lighthouse@12.2.3 >/dev/null)
+  echo '{"name": "outreach-lighthouse", "private": true}' > .lighthouse/package.json
+  (cd .lighthouse && npm i -E --no-audit --no-fund lighthouse@12.2.3 >/dev/null)
 fi
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-python3 -m http.server "$port" --bind 127.0.0.1 --directory build/site >/dev/null 2>&1 &
+python3 scripts/serve.py --port "$port" build/site >/dev/null 2>&1 &
 server=$!
 trap 'kill $server' EXIT
 sleep 1

@@ -310,3 +310,14 @@ def test_a_build_that_fails_halfway_publishes_nothing(tmp_path, monkeypatch):
     assert after == {p: b for p, b in before.items() if ".work" not in p.parts}
     assert "Gặp chúng tôi sớm." not in page(root, "vi").read_text(encoding="utf-8")
     assert not (root / "build/.staging").exists()
+
+
+def test_sitemaps_list_every_language_of_every_page(fixture_build):
+    root, _ = fixture_build
+    sitemap = (root / "build/site/ko/sitemap.xml").read_text(encoding="utf-8")
+    assert 'xmlns:xhtml="http://www.w3.org/1999/xhtml"' in sitemap
+    block = sitemap.split("<loc>https://outreach.example.org/ko/leaflets/test/</loc>", 1)[1].split("</url>", 1)[0]
+    for code in CODES:
+        assert f'<xhtml:link rel="alternate" hreflang="{code}" href="https://outreach.example.org/{code}/leaflets/test/"/>' \
+            in block
+    assert 'hreflang="x-default" href="https://outreach.example.org/"' in block

@@ -181,3 +181,33 @@ def test_press_screen_and_proof_files(fixture_build):
     text = subprocess.run(["pdftotext", str(root / f"build/packs/{name}/{name}.proof.pdf"), "-"],
                           capture_output=True, text=True).stdout
     assert "PROOF - leaflet-test.vi-ko - page 1 of 2 - trim 297 x 210 mm, bleed 3 mm" in text
+
+
+def test_text_that_does_not_fit_its_panel_is_an_error_naming_panel_and_languages(tmp_path, monkeypatch):
+    from outreach.errors import OutreachError
+    from outreach.render import print as print_render
+
+    long_list = "".join(f"<li>Một dòng rất dài của danh sách số {i} trong tấm gấp</li>" for i in range(80))
+    html = f"""<html lang="vi"><head><meta charset="utf-8"><style>{color_profile_rule()}
+    @page {{ size: 297mm 210mm; margin: 0; bleed: 3mm }}
+    .panel {{ position: absolute; top: 0; height: 210mm; width: 100mm; padding: 10mm 7mm; box-sizing: border-box;
+              overflow: hidden; font: 9pt 'Noto Sans' }}</style></head><body>
+    <div class="panel" data-panel="inside_2" style="left: 97mm"><ul>{long_list}</ul></div></body></html>"""
+    writer = print_render.PdfWriter()
+    with pytest.raises(OutreachError) as info:
+        writer.write(print_render.PrintSource(html), tmp_path / "x.pdf", tmp_path,
+                     label="leaflet-owners.vi-ko.pdf (vi+ko)")
+    text = info.value.format()
+    assert text.startswith("leaflet-owners.vi-ko.pdf (vi+ko): error: text does not fit panel 'inside_2': ")
+    assert "characters do not fit [print.overflow]" in text
+    assert not (tmp_path / "x.pdf").exists()
+
+
+def test_qr_codes_lead_to_the_page_in_the_readers_language(fixture_build):
+    root, _ = fixture_build
+    text = subprocess.run(["pdftotext", str(root / "build/pdf/leaflet-test.vi-ja.pdf"), "-"], capture_output=True,
+                          text=True).stdout
+    assert "https://outreach.example.org/ja/leaflets/test/" in text  # printed under the code
+    with pikepdf.open(root / "build/pdf/leaflet-test.vi-ja.pdf") as pdf:
+        # the code is vector art (no image), at least 20 mm wide: a path drawn in 100 % K
+        assert not pdf.pages[0].get_images()

@@ -188,8 +188,20 @@ def stable_document_id(path: Path, key: str) -> None:
                  stream_decode_level=pikepdf.StreamDecodeLevel.none)
 
 
-def overflowing_panels(document) -> list[tuple[str, float]]:
-    """Panels (elements with data-panel) whose content runs past their bottom edge, in mm."""
+def _descendants(box):
+    """A box and everything inside it, into absolutely positioned children too (which WeasyPrint keeps
+    behind placeholders)."""
+    box = getattr(box, "_box", box)
+    yield box
+    for child in getattr(box, "children", ()):
+        yield from _descendants(child)
+
+
+def overflowing_panels(document) -> list[tuple[str, str]]:
+    """Panels (elements with data-panel) whose text does not fit: what runs past the bottom edge, and what
+    WeasyPrint left out altogether because it fell off the page."""
+    from weasyprint.formatting_structure.boxes import TextBox
+
     found = []
     for page in document.pages:
         for box in page._page_box.descendants():
@@ -199,10 +211,15 @@ def overflowing_panels(document) -> list[tuple[str, float]]:
                 continue
             box = getattr(box, "_box", box)  # absolutely positioned: the placeholder holds the box
             limit = box.content_box_y() + box.height
-            bottom = max((child.position_y + child.margin_height() for child in box.descendants()
+            inside = list(_descendants(box))
+            bottom = max((child.position_y + child.margin_height() for child in inside
                           if child is not box and hasattr(child, "margin_height")), default=limit)
-            if bottom - limit > 0.5:
-                found.append((panel, (bottom - limit) * PX_TO_MM))
+            written = "".join("".join(element.itertext()).split())
+            laid_out = "".join("".join(child.text for child in inside if isinstance(child, TextBox)).split())
+            if len(laid_out) < len(written):
+                found.append((panel, f"{len(written) - len(laid_out)} characters do not fit"))
+            elif bottom - limit > 0.5:
+                found.append((panel, f"{(bottom - limit) * PX_TO_MM:.1f} mm too long"))
     return found
 
 
@@ -235,7 +252,7 @@ class PdfWriter:
         overflows = overflowing_panels(document)
         if overflows:
             raise OutreachError([Diagnostic(
-                Location(label or target.name), f"text does not fit panel '{panel}': {over:.1f} mm too long",
+                Location(label or target.name), f"text does not fit panel '{panel}': {over}",
                 "print.overflow", hint="shorten this panel's text in that language (or in Vietnamese)")
                 for panel, over in overflows])
         if source.tail:

@@ -127,9 +127,14 @@
 
   /* ---------------------------------------------------------------- offline */
 
-  if ("serviceWorker" in navigator && (location.protocol === "https:" || location.hostname === "localhost" ||
-                                       location.hostname === "127.0.0.1")) {
+  /* Registered once the page has loaded, so that keeping the pages never slows down reading this one. */
+  function keepForOffline() {
     navigator.serviceWorker.register(new URL("sw.js", root).href, { scope: root.pathname })
       .catch(function () { /* offline reading is a bonus, never an error */ });
+  }
+  if ("serviceWorker" in navigator && (location.protocol === "https:" || location.hostname === "localhost" ||
+                                       location.hostname === "127.0.0.1")) {
+    if (document.readyState === "complete") keepForOffline();
+    else window.addEventListener("load", keepForOffline);
   }
 })();
