@@ -270,6 +270,7 @@ def render_all(project: Project, paths: Paths, site_url: str, languages: tuple[L
                                    + sorted(paths.locales.glob("*/LC_MESSAGES/*.po")))
     readme = print_lz[languages[0].code].env.get_template("pack/README.txt.j2")
     failed: list[Diagnostic] = []
+    made = []
     for job in print_render.print_jobs(project, languages):
         page_url = f"{site_url}{job.web_language.code}/{web.page_url(web.page_path(job.document))}"
         for lang in job.languages:
@@ -284,7 +285,12 @@ def render_all(project: Project, paths: Paths, site_url: str, languages: tuple[L
         stem = job.filename[: -len(".pdf")]
         press = staging / "packs" / stem / f"{stem}.press.pdf"
         press.parent.mkdir(parents=True)
-        writer.write(source, press, paths.root, label=f"{job.filename} ({'+'.join(l.code for l in job.languages)})")
+        made.append((job, source, press))
+    writer.write_all([(source, press, f"{job.filename} ({'+'.join(lang.code for lang in job.languages)})")
+                      for job, source, press in made], paths.root)
+
+    for job, source, press in made:
+        stem = press.parent.name
         titles = {lang.code: print_lz[lang.code].plain(job.document.title) for lang in job.languages}
         state = project.state(job.document)
         key = pack_key(press, state, version)

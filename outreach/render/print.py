@@ -8,10 +8,12 @@ cache keyed on the HTML, so an unchanged document is not rendered again.
 
 from __future__ import annotations
 
+import concurrent.futures
 import datetime as dt
 import hashlib
 import importlib.metadata
 import logging
+import os
 import re
 import shutil
 import uuid
@@ -107,10 +109,20 @@ def _meta(project: Project, localizers: list[Localizer], document, languages) ->
 
 @dataclass(frozen=True)
 class PrintSource:
-    """What the PDF writer needs: the HTML, and for booklets the tail that pads them."""
+    """What the PDF writer needs: the HTML, and for booklets the tails that pad them.
+
+    A saddle-stitched booklet needs a multiple of four pages; how many notes pages go before the back
+    cover depends on how many pages the body takes, which only WeasyPrint knows. ``tails[k]`` is the
+    back matter with k notes pages. Plain strings, so that a source can go to another process.
+    """
 
     html: str
-    tail: object = None  # callable(page_count) -> HTML of the pages after the body, or None
+    tails: tuple[str, ...] = ()
+
+    def tail(self, body_pages: int) -> str | None:
+        if not self.tails:
+            return None
+        return self.tails[(-(body_pages + 1)) % 4]  # body + notes + back cover = a multiple of 4
 
 
 def leaflet_html(job: PrintJob, project: Project, localizers: dict[str, Localizer], page_url: str) -> PrintSource:
@@ -143,12 +155,8 @@ def handbook_html(job: PrintJob, project: Project, localizers: dict[str, Localiz
         "qr_svg": qr_svg(page_url),
     }
     template = lz.env.get_template("print/handbook.html.j2")
-
-    def tail(pages: int) -> str:
-        notes = (-(pages + 1)) % 4  # the back cover is the last page; the total is a multiple of 4
-        return template.render(part="tail", notes=notes, **context)
-
-    return PrintSource(template.render(part="main", notes=0, **context), tail)
+    tails = tuple(template.render(part="tail", notes=notes, **context) for notes in range(4))
+    return PrintSource(template.render(part="main", notes=0, **context), tails)
 
 
 def course_html(job: PrintJob, project: Project, localizers: dict[str, Localizer], page_url: str) -> PrintSource:
@@ -223,11 +231,32 @@ def overflowing_panels(document) -> list[tuple[str, str]]:
     return found
 
 
-class PdfWriter:
-    """Renders HTML to PDF with WeasyPrint; one instance serves many documents."""
+def render_pdf(source: PrintSource, target: Path, base_url: Path, key: str) -> list[tuple[str, str]]:
+    """HTML → PDF/X-4 at ``target``; returns the panels whose text does not fit (and then writes nothing).
+    A plain function of plain values, so that it can run in another process."""
+    import weasyprint
 
-    def __init__(self, cache_dir: Path | None = None):
+    logging.getLogger("weasyprint").setLevel(logging.ERROR)
+    document = weasyprint.HTML(string=source.html, base_url=str(base_url)).render()
+    overflows = overflowing_panels(document)
+    if overflows:
+        return overflows
+    tail = source.tail(len(document.pages))
+    if tail:
+        back = weasyprint.HTML(string=tail, base_url=str(base_url)).render()
+        document = document.copy([*document.pages, *back.pages])
+    document.write_pdf(target, pdf_variant=PDF_VARIANT)
+    stable_document_id(target, key)
+    return []
+
+
+class PdfWriter:
+    """Renders HTML to PDF with WeasyPrint, many documents per process, in as many processes as the
+    machine has cores; an unchanged document (same HTML, same WeasyPrint) comes from the cache."""
+
+    def __init__(self, cache_dir: Path | None = None, processes: int | None = None):
         self.cache_dir = cache_dir
+        self.processes = processes or min(2, os.cpu_count() or 1)
         self.rendered = 0
         self.reused = 0
 
@@ -235,34 +264,41 @@ class PdfWriter:
         digest = hashlib.sha256()
         digest.update(importlib.metadata.version("weasyprint").encode())  # without importing it (slow)
         digest.update(source.html.encode("utf-8"))
-        if source.tail:
-            digest.update(source.tail(0).encode("utf-8"))
+        for tail in source.tails:
+            digest.update(tail.encode("utf-8"))
         return digest.hexdigest()
 
     def write(self, source: PrintSource, target: Path, base_url: Path, label: str = "") -> None:
-        cached = self.cache_dir / f"{self.key(source)}.pdf" if self.cache_dir else None
-        if cached and cached.exists():
-            shutil.copyfile(cached, target)
-            self.reused += 1
-            return
-        import weasyprint
+        self.write_all([(source, target, label)], base_url)
 
-        logging.getLogger("weasyprint").setLevel(logging.ERROR)
-        document = weasyprint.HTML(string=source.html, base_url=str(base_url)).render()
-        overflows = overflowing_panels(document)
-        if overflows:
-            raise OutreachError([Diagnostic(
-                Location(label or target.name), f"text does not fit panel '{panel}': {over}",
-                "print.overflow", hint="shorten this panel's text in that language (or in Vietnamese)")
-                for panel, over in overflows])
-        if source.tail:
-            tail = weasyprint.HTML(string=source.tail(len(document.pages)), base_url=str(base_url)).render()
-            document = document.copy([*document.pages, *tail.pages])
-        document.write_pdf(target, pdf_variant=PDF_VARIANT)
-        stable_document_id(target, self.key(source))
-        self.rendered += 1
-        if cached:
-            cached.parent.mkdir(parents=True, exist_ok=True)
-            tmp = cached.with_name(cached.name + ".tmp")
-            shutil.copyfile(target, tmp)
-            tmp.replace(cached)
+    def write_all(self, items: list[tuple[PrintSource, Path, str]], base_url: Path) -> None:
+        """Write every PDF; raise one error listing every panel, in every file, whose text does not fit."""
+        todo = []
+        for source, target, label in items:
+            key = self.key(source)
+            cached = self.cache_dir / f"{key}.pdf" if self.cache_dir else None
+            if cached and cached.exists():
+                shutil.copyfile(cached, target)
+                self.reused += 1
+            else:
+                todo.append((source, target, label, key, cached))
+        if len(todo) > 1 and self.processes > 1:
+            with concurrent.futures.ProcessPoolExecutor(self.processes) as pool:
+                results = list(pool.map(render_pdf, *zip(*[(s, t, base_url, k) for s, t, _, k, _ in todo])))
+        else:
+            results = [render_pdf(s, t, base_url, k) for s, t, _, k, _ in todo]
+        problems = []
+        for (source, target, label, key, cached), overflows in zip(todo, results):
+            problems += [Diagnostic(Location(label or target.name), f"text does not fit panel '{panel}': {detail}",
+                                    "print.overflow", hint="shorten this panel's text in that language (or in "
+                                    "Vietnamese)") for panel, detail in overflows]
+            if overflows:
+                continue
+            self.rendered += 1
+            if cached:
+                cached.parent.mkdir(parents=True, exist_ok=True)
+                tmp = cached.with_name(cached.name + ".tmp")
+                shutil.copyfile(target, tmp)
+                tmp.replace(cached)
+        if problems:
+            raise OutreachError(problems)
