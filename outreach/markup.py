@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import Callable, Union
 
 LINK_TARGET = re.compile(r"^(https?://[^\s<>\"]+|mailto:[^\s<>\"]+|tel:\+?[0-9 .-]+|/[^\s<>\"]*|#[\w-]+)$")
+EMPHASIS = {"**": ("strong", "strong emphasis"), "*": ("em", "emphasis")}
 BULLET = re.compile(r"^\s*[-•]\s+(.*)$")
 NUMBERED = re.compile(r"^\s*(\d{1,2})[.)]\s+(.*)$")
 
@@ -70,23 +71,15 @@ def _parse_inline(text: str, pos: int, closer: str | None) -> tuple[tuple[Inline
         if closer and text.startswith(closer, pos) and (closer != "*" or not text.startswith("**", pos)):
             flush()
             return tuple(out), pos + len(closer)
-        if closer == "]" and ch == "]":
+        marker = "**" if text.startswith("**", pos) else "*" if ch == "*" else None
+        if marker:
             flush()
-            return tuple(out), pos + 1
-        if text.startswith("**", pos):
-            flush()
-            inner, end = _parse_inline(text, pos + 2, "**")
+            inner, end = _parse_inline(text, pos + len(marker), marker)
+            tag, name = EMPHASIS[marker]
             if end < 0:
-                raise MarkupError("'**' opens strong emphasis that is never closed", "markup.emphasis", text[pos:pos + 20])
-            out.append(Span("strong", inner))
-            pos = end
-            continue
-        if ch == "*":
-            flush()
-            inner, end = _parse_inline(text, pos + 1, "*")
-            if end < 0:
-                raise MarkupError("'*' opens emphasis that is never closed", "markup.emphasis", text[pos:pos + 20])
-            out.append(Span("em", inner))
+                raise MarkupError(f"'{marker}' opens {name} that is never closed", "markup.emphasis",
+                                  text[pos:pos + 20])
+            out.append(Span(tag, inner))
             pos = end
             continue
         if ch == "[":

@@ -264,6 +264,22 @@ class QuietHandler(http.server.SimpleHTTPRequestHandler):
         pass
 
 
+def load_errors(root: Path) -> str:
+    """The formatted errors of loading a project's content, with paths as its user sees them."""
+    import os
+
+    from outreach.errors import OutreachError
+
+    cwd = os.getcwd()
+    os.chdir(root)
+    try:
+        with pytest.raises(OutreachError) as info:
+            load_project("content")
+    finally:
+        os.chdir(cwd)
+    return info.value.format()
+
+
 def pdftotext(path: Path) -> str:
     """The PDF's text in reading order, with runs of white space made one space."""
     text = subprocess.run(["pdftotext", str(path), "-"], check=True, capture_output=True, text=True).stdout

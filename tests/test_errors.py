@@ -6,26 +6,16 @@ import os
 import subprocess
 import sys
 
-import pytest
 
-from outreach.errors import OutreachError
 from outreach.validate import load_project
 
-from .conftest import LEAFLET, REPO, write_project
+from .conftest import LEAFLET, REPO, load_errors, write_project
 
 
 def errors_for(tmp_path, leaflet: str | None = None, **files) -> str:
     extra = {"content/leaflets/test.yaml": leaflet} if leaflet is not None else {}
     extra.update({f"content/{name.replace('__', '/')}.yaml": text for name, text in files.items()})
-    root = write_project(tmp_path, extra)
-    cwd = os.getcwd()
-    os.chdir(root)
-    try:
-        with pytest.raises(OutreachError) as info:
-            load_project("content")
-    finally:
-        os.chdir(cwd)
-    return info.value.format()
+    return load_errors(write_project(tmp_path, extra))
 
 
 def test_yaml_syntax_error_points_at_the_line(tmp_path):

@@ -18,7 +18,7 @@ from outreach.model import Fact
 from outreach.render.common import TEMPLATES
 from outreach.validate import load_project
 
-from .conftest import LEAFLET, REPO, write_project
+from .conftest import REPO, write_project
 
 
 def extract(root: Path):

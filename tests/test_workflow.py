@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 
 import pytest
@@ -15,7 +14,7 @@ from outreach.languages import JA, KO
 from outreach.render.common import TEMPLATES
 from outreach.validate import load_project
 
-from .conftest import CONTACTS, LEAFLET, REPO, fill_catalogs, pdftotext, write_project
+from .conftest import CONTACTS, LEAFLET, REPO, fill_catalogs, load_errors, pdftotext, write_project
 
 FILLED_CONTACTS = """\
 office: Ban Tuyên giáo Tỉnh ủy
@@ -84,28 +83,17 @@ def test_status_json_reports_fuzzy_and_untranslated(tmp_path):
     assert table["ko"]["leaflet.test"]["untranslated"] == 0 and table["ko"]["all"]["percent"] == 100.0
 
 
-def _errors(root) -> str:
-    cwd = os.getcwd()
-    os.chdir(root)
-    try:
-        with pytest.raises(OutreachError) as info:
-            load_project("content")
-    finally:
-        os.chdir(cwd)
-    return info.value.format()
-
-
 def test_approval_needs_who_and_when_and_the_contacts(tmp_path):
     approved = LEAFLET.replace("status:\n  state: draft", "status:\n  state: approved")
     root = write_project(tmp_path / "a", {"content/leaflets/test.yaml": approved})
-    text = _errors(root)
+    text = load_errors(root)
     assert "error: a approved leaflet needs 'by' (who) and 'date' (when) [status.incomplete]" in text
     assert ("error: leaflet 'test' cannot be approved: content/contacts.yaml still has empty fields "
             "(address, phone, email) [status.contacts]") in text
     signed = LEAFLET.replace("status:\n  state: draft",
                              "status:\n  state: approved\n  by: Trưởng Ban Tuyên giáo\n  date: 2026-11-20")
     root = write_project(tmp_path / "b", {"content/leaflets/test.yaml": signed})
-    assert "[status.contacts]" in _errors(root) and "[status.incomplete]" not in _errors(root)
+    assert "[status.contacts]" in load_errors(root) and "[status.incomplete]" not in load_errors(root)
     assert CONTACTS  # the fixture's contacts are empty on purpose
 
 

@@ -27,7 +27,7 @@ from markupsafe import Markup
 from ..errors import Diagnostic, Location, OutreachError
 from ..i18n.formatting import format_fact
 from ..languages import LANGUAGES, SOURCE, TARGETS, Language
-from ..model import Fact, Leaflet, Project
+from ..model import Fact, Project
 from .common import TEMPLATES, Localizer
 
 PRINT_CSS = TEMPLATES / "print"

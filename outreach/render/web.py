@@ -16,7 +16,6 @@ import logging
 import posixpath
 import re
 import shutil
-import unicodedata
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
