@@ -15,7 +15,7 @@ import functools
 import html
 import re
 from dataclasses import dataclass
-from typing import Callable, Union
+from typing import Callable
 
 LINK_TARGET = re.compile(r"^(https?://[^\s<>\"]+|mailto:[^\s<>\"]+|tel:\+?[0-9 .-]+|/[^\s<>\"]*|#[\w-]+)$")
 EMPHASIS = {"**": ("strong", "strong emphasis"), "*": ("em", "emphasis")}
@@ -49,7 +49,7 @@ class Block:
 
 
 def parse_inline(text: str) -> tuple[Inline, ...]:
-    spans, rest = _parse_inline(text, 0, None)
+    spans, _ = _parse_inline(text, 0, None)
     return spans
 
 
@@ -223,5 +223,3 @@ def to_html(blocks: tuple[Block, ...], *, inline: bool = False, text_hook: TextH
             out.append(f"<{block.tag}>{lis}</{block.tag}>")
     return "\n".join(out)
 
-
-Markup = Union[Block, Span]

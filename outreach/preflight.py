@@ -211,7 +211,6 @@ def _walk_stream(stream, resources, page_no: int, ctm, walk: Walk, seen: set) ->
     stack = []
     tm = [1, 0, 0, 1, 0, 0]
     size = 0.0
-    fill_space = stroke_space = "/DeviceGray"
     for operands, operator in pikepdf.parse_content_stream(stream):
         op = str(operator)
         if op == "q":
@@ -224,10 +223,6 @@ def _walk_stream(stream, resources, page_no: int, ctm, walk: Walk, seen: set) ->
             walk.rgb.append((page_no, f"'{op}' colour operator"))
         elif op in ("cs", "CS"):
             space = _resources_colorspace(resources, operands[0])
-            if op == "cs":
-                fill_space = space
-            else:
-                stroke_space = space
             if space == "/DeviceRGB":
                 walk.rgb.append((page_no, f"colour space {operands[0]}"))
         elif op in ("k", "K") or (op in ("sc", "scn", "SC", "SCN") and len(operands) == 4 and all(
@@ -248,8 +243,6 @@ def _walk_stream(stream, resources, page_no: int, ctm, walk: Walk, seen: set) ->
             m = _mul(tm, ctm)
             scale = math.hypot(m[2], m[3])
             walk.text_sizes.append((page_no, size * scale))
-        elif op == "BI":
-            pass
         elif op == "Do" and resources is not None:
             xobject = resources.get("/XObject", {}).get(operands[0])
             if xobject is None:
@@ -263,7 +256,6 @@ def _walk_stream(stream, resources, page_no: int, ctm, walk: Walk, seen: set) ->
                     walk.rgb.append((page_no, f"image {operands[0]}"))
             else:
                 _walk_xobject(xobject, page_no, ctm, walk, seen, f"form {operands[0]}")
-    del fill_space, stroke_space
 
 
 def _walk_xobject(xobject, page_no, ctm, walk: Walk, seen: set, label: str) -> None:
@@ -368,7 +360,6 @@ def check_safe_zone(pdf: pikepdf.Pdf, spec: Spec, path: Path) -> Iterator[Findin
         left, top = trim[0] - media[0], media[3] - trim[3]
         width, height = trim[2] - trim[0], trim[3] - trim[1]
         folds = [f * MM for f in spec.folds_mm[(number - 1) % len(spec.folds_mm)]] if spec.folds_mm else []
-        edges = [0.0, *folds, width]
         reported = 0
         for x0, y0, x1, y1, word in page_words:
             x0, x1, y0, y1 = x0 - left, x1 - left, y0 - top, y1 - top
@@ -389,7 +380,6 @@ def check_safe_zone(pdf: pikepdf.Pdf, spec: Spec, path: Path) -> Iterator[Findin
                     yield Finding("layout.safe-zone", problem, number)
         if reported > 5:
             yield Finding("layout.safe-zone", f"{reported - 5} more words outside the safe zone", number)
-        del edges
 
 
 CHECKS: list[tuple[str, Check]] = [

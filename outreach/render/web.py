@@ -117,14 +117,6 @@ WEB = Urls(directory=True)
 OFFLINE = Urls(directory=False)
 
 
-def root_prefix(path: str) -> str:
-    return WEB.root(path)
-
-
-def url_link(source: str, target: str) -> str:
-    return WEB.link(source, target)
-
-
 def md_link(source: str, target: str) -> str:
     """A relative Markdown link to another page's source (mkdocs checks and rewrites it)."""
     return posixpath.relpath(target, posixpath.dirname(source) or ".")
@@ -149,9 +141,7 @@ def render_pages(project: Project, lz: Localizer, pdfs: dict[str, list[PdfLink]]
     pages: list[Page] = []
 
     def add(path: str, template: str, title: str, **context) -> None:
-        links = {"root": urls.root(path), "md_link": lambda target: md_link(path, target),
-                 "url_link": lambda target: urls.link(path, target)}
-        text = env.get_template(f"web/{template}").render(**common, **links, **context)
+        text = env.get_template(f"web/{template}").render(**common, root=urls.root(path), **context)
         pages.append(Page(path, title, text))
 
     def pdfs_for(doc) -> list[PdfLink]:
@@ -429,7 +419,3 @@ def render_status(env, project: Project, locales: Path, version: str) -> str:
             table[language] = catalogs.status(catalogs.read_catalog(path, language.catalog))
     states = {f"{doc.kind}.{doc.id}": doc.status.state for doc in project.documents}
     return env.get_template("web/status.html.j2").render(table=table, states=states, version=version)
-
-
-def relpath(target: str, start: str) -> str:
-    return posixpath.relpath(target, start)
