@@ -69,7 +69,7 @@ def cmd_extract(args) -> int:
     paths = _paths(args)
     template = _template(paths)
     target = catalogs.template_path(paths.locales)
-    changed = catalogs.write_if_changed(target, catalogs.render_po(template, template=True))
+    changed = catalogs.write_if_changed(target, catalogs.render_po(template))
     print(f"{'wrote' if changed else 'unchanged'} {display_path(target)} ({len(template)} messages)")
     return 0
 

@@ -53,6 +53,8 @@ def open_search(page, query: str):
     page.click("label[for=__search]")
     field = page.locator("input.md-search__input")
     field.fill(query)
+    # the theme reads the query on keyup (which typing gives, and fill() does not) or when its worker is ready
+    field.press("End")
     page.wait_for_selector(".md-search-result__item", timeout=15000)
     return page.locator(".md-search-result__item")
 

@@ -193,7 +193,7 @@ def _read_catalog(path: Path, locale: str | None = None) -> Catalog:
         raise OutreachError(Diagnostic(Location(shown), f"catalog is not UTF-8: {exc.reason}", "po.encoding")) from None
 
 
-def render_po(catalog: Catalog, template: bool = False) -> bytes:
+def render_po(catalog: Catalog) -> bytes:
     buffer = io.BytesIO()
     write_po(buffer, catalog, width=WIDTH, omit_header=False, sort_output=False, ignore_obsolete=False,
              include_previous=True, sort_by_file=False)
@@ -218,7 +218,7 @@ class UpdateResult:
 def update(locales: Path, template: Catalog, languages=TARGETS) -> UpdateResult:
     """Write the template and merge it into each language's catalog."""
     result = UpdateResult()
-    if write_if_changed(template_path(locales), render_po(template, template=True)):
+    if write_if_changed(template_path(locales), render_po(template)):
         result.written.append(template_path(locales))
     for language in languages:
         path = po_path(locales, language)
