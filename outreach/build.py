@@ -167,36 +167,46 @@ def source_date(edition: dt.date):
             os.environ.pop("SOURCE_DATE_EPOCH", None)
 
 
-def site_key(work: Path, base_config: Path) -> str:
-    """A digest of everything one language's mkdocs build reads."""
-    import material
-    import mkdocs
-
-    digest = hashlib.sha256(f"{mkdocs.__version__} {material.__version__}".encode())
-    # the generated docs and config, the theme overrides, and the code that finishes the site after mkdocs
-    for path in [base_config, Path(web.__file__), web.TEMPLATES / "web" / "sw.js.j2", web.IFRAME_WORKER,
-                 work / "mkdocs.yml", *sorted(p for p in (work / "docs").rglob("*") if p.is_file()),
-                 *sorted(p for p in web.OVERRIDES.rglob("*") if p.is_file())]:
+def input_key(label: str, files) -> str:
+    """A digest of a label and the names and bytes of the files a step reads."""
+    digest = hashlib.sha256(label.encode())
+    for path in files:
         digest.update(str(path.relative_to(path.anchor)).encode())
         digest.update(path.read_bytes())
     return digest.hexdigest()
 
 
+def site_key(work: Path, base_config: Path) -> str:
+    """What one language's mkdocs build reads: the generated docs and config, the theme overrides, and the
+    code that finishes the site after mkdocs."""
+    import material
+    import mkdocs
+
+    return input_key(f"{mkdocs.__version__} {material.__version__}", [
+        base_config, Path(web.__file__), web.TEMPLATES / "web" / "sw.js.j2", web.IFRAME_WORKER,
+        work / "mkdocs.yml", *sorted(p for p in (work / "docs").rglob("*") if p.is_file()),
+        *sorted(p for p in web.OVERRIDES.rglob("*") if p.is_file())])
+
+
 def pack_key(press: Path, state: str, version: str) -> str:
-    """A digest of everything a pack is made from: the press file, the status, the sources, the pack code."""
-    digest = hashlib.sha256(press.read_bytes())
-    digest.update(f"{state} {version}".encode())
-    for path in (Path(pack.__file__), Path(pack.pf.__file__), web.TEMPLATES / "pack" / "README.txt.j2"):
-        digest.update(path.read_bytes())
-    return digest.hexdigest()
+    """What a pack is made from: the press file, the status, the sources, the pack code."""
+    return input_key(f"{state} {version}", [press, Path(pack.__file__), Path(pack.pf.__file__),
+                                           web.TEMPLATES / "pack" / "README.txt.j2"])
+
+
+def record_key(paths: Paths, name: str, key: str) -> bool:
+    """Stage the key of an output (published with it); True when the published output has the same key."""
+    (paths.staging / "keys").mkdir(exist_ok=True)
+    (paths.staging / "keys" / f"{name}.key").write_text(key)
+    published = paths.cache / "keys" / f"{name}.key"
+    return published.exists() and published.read_text() == key
 
 
 def reuse_pack(paths: Paths, stem: str, filename: str, key: str) -> bool:
     """Link the published pack into staging when it was made from the same inputs (it passed preflight then)."""
-    key_file = paths.cache / "site" / f"pack-{stem}.key"
     published, zipped = paths.out / "packs" / stem, paths.out / "packs" / f"{stem}.zip"
     screen = paths.out / "pdf" / filename
-    if not (key_file.exists() and key_file.read_text() == key and published.is_dir() and zipped.exists()
+    if not (record_key(paths, f"pack-{stem}", key) and published.is_dir() and zipped.exists()
             and screen.exists()):
         return False
     staged = paths.staging / "packs" / stem
@@ -240,9 +250,7 @@ def build_site(paths: Paths, project: Project, lz: Localizer, pages, work: Path,
     config_file.write_text(web.dump_config(config), encoding="utf-8")
     key = site_key(work, paths.mkdocs_yml)
     published = published or paths.out / "site" / code
-    key_file = paths.cache / "site" / f"{kind}-{code}.key"
-    (paths.staging / "keys" / key_file.name).write_text(key)
-    if published.exists() and key_file.exists() and key_file.read_text() == key:
+    if record_key(paths, f"{kind}-{code}", key) and published.exists():
         staged = paths.staging / published.relative_to(paths.out)
         if published.is_dir():
             shutil.copytree(published, staged, copy_function=os.link)
@@ -300,8 +308,6 @@ def render_all(project: Project, paths: Paths, site_url: str, languages: tuple[L
         else:
             report = pack.make_pack(pack.PRODUCTS[job.document.kind], job.document, job.languages, titles, press,
                                     staging / "pdf" / job.filename, version, state, readme, project.site.edition)
-        (staging / "keys").mkdir(exist_ok=True)
-        (staging / "keys" / f"pack-{stem}.key").write_text(key)
         shown = f"build/packs/{stem}/{press.name}"
         failed += [Diagnostic(Location(shown + (f":page {f.page}" if f.page else "")), f.message, f.code,
                               hint="see preflight.txt in the pack") for f in (report.errors if report else [])]
@@ -316,7 +322,6 @@ def render_all(project: Project, paths: Paths, site_url: str, languages: tuple[L
     # web: each language's site, and its offline pack (a zip that opens from the file system)
     web_lz = localizers_for(project, paths, languages)
     epoch = int(os.environ["SOURCE_DATE_EPOCH"])
-    (staging / "keys").mkdir(exist_ok=True)
     (staging / "site" / "offline").mkdir(parents=True)
     for language in languages:
         lz = web_lz[language.code]
@@ -364,7 +369,7 @@ def publish(paths: Paths) -> None:
             current.rename(old / name)
         staged.rename(current)
     shutil.rmtree(old)
-    keys = paths.cache / "site"
+    keys = paths.cache / "keys"
     keys.mkdir(parents=True, exist_ok=True)
     for key in (paths.staging / "keys").glob("*.key"):
         key.replace(keys / key.name)
