@@ -46,6 +46,18 @@ def cmd_build(args) -> int:
     return 0
 
 
+def cmd_serve(args) -> int:
+    from .languages import LANGUAGES, get
+    from .serve import serve
+
+    languages = tuple(get(code) for code in args.languages) if args.languages else LANGUAGES
+    if languages[0] is not LANGUAGES[0]:
+        languages = (LANGUAGES[0], *[lang for lang in languages if lang is not LANGUAGES[0]])
+    serve(_paths(args), host=args.host, port=args.port, languages=languages, preview=not args.no_preview,
+          log=lambda message: print(message, flush=True))
+    return 0
+
+
 def cmd_check(args) -> int:
     from .validate import load_project
 
@@ -192,6 +204,19 @@ def parser() -> argparse.ArgumentParser:
     build.add_argument("--language", dest="languages", action="append", metavar="CODE",
                        help="build only this language (and Vietnamese); repeatable")
     build.set_defaults(func=cmd_build)
+
+    serve = commands.add_parser(
+        "serve", help="preview the site and the print products while you edit",
+        description="Build the site into build/serve, serve it on localhost and rebuild what a change to "
+                    "content/, locales/, the templates or mkdocs.yml touches; the open page reloads by itself. "
+                    "Errors show over the last good page. Leaflets and handbooks are previewed page by page at "
+                    "/__preview/. Ctrl-C stops it.")
+    serve.add_argument("--host", default="127.0.0.1", help="the address to listen on (default: 127.0.0.1)")
+    serve.add_argument("--port", type=int, default=8000, help="the port (default: 8000; 0 picks a free one)")
+    serve.add_argument("--language", dest="languages", action="append", metavar="CODE",
+                       help="build only this language (and Vietnamese); repeatable")
+    serve.add_argument("--no-preview", action="store_true", help="do not make the print preview")
+    serve.set_defaults(func=cmd_serve)
 
     check = commands.add_parser("check", help="validate the content and report every error",
                                 description="Read content/ and report every error with its file, line and column.")

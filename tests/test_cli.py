@@ -11,7 +11,7 @@ import pytest
 
 from .conftest import fill_catalogs, write_project
 
-COMMANDS = [[], ["build"], ["check"], ["preflight"], ["i18n"], ["i18n", "extract"], ["i18n", "update"], ["i18n", "compile"],
+COMMANDS = [[], ["build"], ["serve"], ["check"], ["preflight"], ["i18n"], ["i18n", "extract"], ["i18n", "update"], ["i18n", "compile"],
             ["i18n", "status"]]
 
 

@@ -1,0 +1,446 @@
+"""``outreach serve``: the editor's and translator's loop.
+
+    build     the site into build/serve/site (the language last looked at first), then a print preview
+              of the leaflets and handbooks (PDF pages as images) into build/serve/preview
+    serve     those folders on localhost, with a small script in every page that waits for the next
+              build and reloads the page, or shows the build's errors over the last good page
+    watch     content/, locales/, the templates and mkdocs.yml; a change starts a build, and a change
+              during a build starts another when it ends, so the last save always wins
+
+Only what a change touches is made again: a language whose generated pages and configuration are those
+of its last build is not given to mkdocs, and a print document whose HTML is unchanged is not rendered.
+Nothing is written outside build/serve.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures
+import contextlib
+import hashlib
+import html
+import http.server
+import json
+import os
+import posixpath
+import shutil
+import subprocess
+import threading
+import time
+import urllib.parse
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import Diagnostic, Location, OutreachError
+from .languages import LANGUAGES, SOURCE, Language
+from .render import print as print_render
+from .render import web
+from .render.common import TEMPLATES
+
+LIVE_SCRIPT = "/__outreach/live.js"
+WAIT_PATH = "/__outreach/wait"
+PREVIEW_PATH = "/__preview/"
+PREVIEW_KINDS = ("leaflet", "handbook")
+WAIT_SECONDS = 20
+PREVIEW_DPI = 40
+
+
+@dataclass
+class State:
+    """What the builder tells the pages, guarded by ``changed``."""
+
+    generation: int = 0
+    built: dict[str, int] = field(default_factory=dict)  # language code → generation of its last site build
+    preview: int = 0  # generation of the last change to the print preview
+    errors: list[str] = field(default_factory=list)  # the last build's errors, formatted; empty when it passed
+    building: bool = False
+    viewed: str = SOURCE.code  # the language of the last page asked for: it is built first
+    products: list[dict] = field(default_factory=list)  # the preview's products, their pages and notes
+    changed: threading.Condition = field(default_factory=threading.Condition)
+
+    def snapshot(self) -> dict:
+        return {"generation": self.generation, "built": dict(self.built), "preview": self.preview,
+                "errors": list(self.errors), "building": self.building}
+
+    def publish(self, **changes) -> None:
+        with self.changed:
+            for name, value in changes.items():
+                setattr(self, name, value)
+            self.generation += 1
+            self.changed.notify_all()
+
+
+def digest(*parts: str | bytes) -> str:
+    hasher = hashlib.sha256()
+    for part in parts:
+        hasher.update(part.encode("utf-8") if isinstance(part, str) else part)
+        hasher.update(b"\0")
+    return hasher.hexdigest()
+
+
+class Builder:
+    """Builds the site and the print preview, remembering what each output was made from."""
+
+    def __init__(self, paths, state: State, site_url: str, languages: tuple[Language, ...] = LANGUAGES,
+                 preview: bool = True, log=print):
+        self.paths, self.state, self.site_url, self.languages = paths, state, site_url, languages
+        self.root = paths.out / "serve"
+        self.site = self.root / "site"
+        self.preview_dir = self.root / "preview"
+        self.with_preview = preview
+        self.log = log
+        self.site_keys: dict[str, str] = {}
+        self.print_keys: dict[str, str] = {}
+        self.pool: concurrent.futures.ProcessPoolExecutor | None = None
+
+    # -- the site ------------------------------------------------------------------------------------------
+
+    def build(self) -> None:
+        """One build: everything the current sources give, or the errors that stop it."""
+        from .build import localizers_for, source_date
+        from .i18n.checks import check_catalogs
+        from .validate import load_project
+
+        started = time.monotonic()
+        self.state.publish(building=True)
+        try:
+            project = load_project(self.paths.content)
+            findings = check_catalogs(project, self.paths.locales, [lang for lang in self.languages
+                                                                     if not lang.is_source])
+            errors = [f for f in findings if f.severity == "error"]
+            if errors:
+                raise OutreachError(errors)
+            with source_date(project.site.edition):
+                localizers = localizers_for(project, self.paths, self.languages)
+                jobs = self.preview_jobs(project)
+                links = {}
+                for job in jobs:
+                    links.setdefault(f"{job.document.kind}.{job.document.id}", []).append(
+                        web.PdfLink(f"pdf/{job.filename}", job.label(), job.languages))
+                rebuilt = []
+                for language in self.order():
+                    if self.build_language(project, localizers[language.code], links):
+                        rebuilt.append(language.code)
+                        with self.state.changed:
+                            self.state.built[language.code] = self.state.generation + 1
+                        self.state.publish(errors=[])
+                self.write_root(project, localizers)
+            self.log(f"site: {', '.join(rebuilt) or 'nothing'} rebuilt in {time.monotonic() - started:.1f} s")
+            if self.with_preview:
+                self.build_preview(project, jobs)
+            self.state.publish(errors=[], building=False)
+        except OutreachError as exc:
+            text = exc.format()
+            self.log(text)
+            self.state.publish(errors=[d.format() for d in exc.diagnostics] or [text], building=False)
+        except Exception as exc:  # a broken template or an unexpected fault: shown, and the loop goes on
+            message = f"error: the build failed: {type(exc).__name__}: {exc}"
+            self.log(message)
+            self.state.publish(errors=[message], building=False)
+
+    def order(self) -> list[Language]:
+        """The language being looked at first: its page reloads while the others build."""
+        viewed = [lang for lang in self.languages if lang.code == self.state.viewed]
+        return viewed + [lang for lang in self.languages if lang not in viewed]
+
+    def build_language(self, project, lz, links) -> bool:
+        """Run mkdocs for one language when its generated pages or configuration changed; swap the new
+        site in only when mkdocs succeeded, so a failure leaves the last good pages served."""
+        language = lz.language
+        pages = web.render_pages(project, lz, links)
+        work = self.root / "work" / language.code
+        staged = self.root / "next" / language.code
+        live = self.site / language.code
+        config = web.site_config(project, lz, pages, self.paths.mkdocs_yml.resolve(), self.site_url,
+                                 (work / "docs").resolve(), staged.resolve())
+        key = digest(web.dump_config(config), self.paths.mkdocs_yml.read_bytes(),
+                     *[f"{page.path}\n{page.markdown}" for page in pages], *self.template_bytes())
+        if self.site_keys.get(language.code) == key and live.exists():
+            return False
+        web.write_docs(work / "docs", pages, language)
+        (work / "mkdocs.yml").write_text(web.dump_config(config), encoding="utf-8")
+        if staged.exists():
+            shutil.rmtree(staged)
+        web.run_mkdocs(work / "mkdocs.yml", language)
+        web.finish_site(lz.env, staged, language, self.site_url, int(os.environ["SOURCE_DATE_EPOCH"]))
+        (staged / "sw.js").unlink(missing_ok=True)  # no service worker here: it would serve stale pages
+        self.swap(staged, live)
+        self.site_keys[language.code] = key
+        return True
+
+    @staticmethod
+    def template_bytes() -> list[bytes]:
+        """The theme overrides and assets the generated pages do not show but mkdocs reads."""
+        files = sorted(p for folder in (web.OVERRIDES, web.ASSETS) for p in folder.rglob("*") if p.is_file())
+        return [str(p).encode() + p.read_bytes() for p in files]
+
+    @staticmethod
+    def swap(staged: Path, live: Path) -> None:
+        old = live.with_name(live.name + ".old")
+        if old.exists():
+            shutil.rmtree(old)
+        live.parent.mkdir(parents=True, exist_ok=True)
+        if live.exists():
+            live.rename(old)
+        staged.rename(live)
+        if old.exists():
+            shutil.rmtree(old)
+
+    def write_root(self, project, localizers) -> None:
+        """The language chooser at the root; pages open on it reload when it changes."""
+        env = next(iter(localizers.values())).env
+        page = web.render_root(env, project, localizers, self.site_url)
+        target = self.site / "index.html"
+        if target.exists() and target.read_text(encoding="utf-8") == page:
+            return
+        self.site.mkdir(parents=True, exist_ok=True)
+        target.write_text(page, encoding="utf-8")
+        with self.state.changed:
+            self.state.built["root"] = self.state.generation + 1
+        self.state.publish()
+
+    # -- the print preview ---------------------------------------------------------------------------------
+
+    def preview_jobs(self, project) -> list:
+        return [job for job in print_render.print_jobs(project, self.languages)
+                if job.document.kind in PREVIEW_KINDS]
+
+    def build_preview(self, project, jobs) -> None:
+        """Render the leaflets and handbooks whose print HTML changed (the viewed language first) and turn
+        their pages into images. A panel that does not fit is an error shown over the page."""
+        from .build import localizers_for
+
+        localizers = localizers_for(project, self.paths, self.languages, for_print=True)
+        viewed = self.state.viewed
+        jobs = sorted(jobs, key=lambda job: (job.document.kind != "leaflet", viewed not in
+                                             [lang.code for lang in job.languages]))
+        problems: list[Diagnostic] = []
+        products = {item["stem"]: item for item in self.state.products}
+        for job in jobs:
+            stem = job.filename[: -len(".pdf")]
+            for lang in job.languages:
+                localizers[lang.code].fallbacks.clear()
+            page_url = f"{self.site_url}{job.web_language.code}/{web.page_url(web.page_path(job.document))}"
+            source = print_render.print_html(job, project, localizers, page_url)
+            untranslated = sum(len(localizers[lang.code].fallbacks) for lang in job.languages
+                               if not lang.is_source)
+            key = digest(source.html, *source.tails)
+            entry = products.get(stem) or {"stem": stem, "title": f"{job.document.kind} {job.document.id}",
+                                           "label": job.label(), "pages": 0}
+            entry["note"] = (f"{untranslated} texts not translated yet: shown in Vietnamese"
+                             if untranslated else "")
+            products[stem] = entry
+            if self.print_keys.get(stem) == key:
+                continue
+            pdf = self.site / "pdf" / job.filename
+            pdf.parent.mkdir(parents=True, exist_ok=True)
+            overflows = self.render(source, pdf, key)
+            if overflows:
+                problems += [Diagnostic(Location(job.filename), f"text does not fit panel '{panel}' "
+                                        f"({job.label()}): {detail}", "print.overflow",
+                                        hint="shorten this panel's text in that language (or in Vietnamese)")
+                             for panel, detail in overflows]
+                self.print_keys.pop(stem, None)
+                continue
+            entry["pages"] = self.images(pdf, self.preview_dir / stem)
+            entry["version"] = key[:12]
+            self.print_keys[stem] = key
+            self.state.products = [products[k] for k in sorted(products)]
+            with self.state.changed:
+                self.state.preview = self.state.generation + 1
+            self.state.publish(errors=[d.format() for d in problems])
+            self.log(f"preview: {job.filename} ({entry['pages']} pages)")
+        self.state.products = [products[k] for k in sorted(products)]
+        if problems:
+            raise OutreachError(problems)
+
+    def render(self, source, target: Path, key: str) -> list[tuple[str, str]]:
+        """WeasyPrint in a long-lived worker process (its import and fonts are paid once)."""
+        if self.pool is None:
+            self.pool = concurrent.futures.ProcessPoolExecutor(1)
+        tmp = target.with_name(target.name + ".tmp")
+        overflows = self.pool.submit(print_render.render_pdf, source, tmp, self.paths.root, key).result()
+        if not overflows:
+            tmp.replace(target)
+        return overflows
+
+    @staticmethod
+    def images(pdf: Path, folder: Path) -> int:
+        staged = folder.with_name(folder.name + ".next")
+        if staged.exists():
+            shutil.rmtree(staged)
+        staged.mkdir(parents=True)
+        subprocess.run(["pdftoppm", "-r", str(PREVIEW_DPI), "-png", str(pdf), str(staged / "page")], check=True)
+        Builder.swap(staged, folder)
+        return len(list(folder.glob("page-*.png")))
+
+    def close(self) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(wait=False, cancel_futures=True)
+
+
+# -- the server --------------------------------------------------------------------------------------------
+
+LIVE_JS = (TEMPLATES / "serve" / "live.js").read_text(encoding="utf-8")
+PREVIEW_HTML = (TEMPLATES / "serve" / "preview.html").read_text(encoding="utf-8")
+
+
+def inject(page: str, key: str, generation: int) -> str:
+    """The reload script, told which build the page comes from."""
+    tag = (f'<script src="{LIVE_SCRIPT}" data-key="{html.escape(key)}" data-generation="{generation}" '
+           'defer></script>')
+    at = page.rfind("</body>")
+    return page[:at] + tag + page[at:] if at >= 0 else page + tag
+
+
+def preview_page(state: State, generation: int) -> str:
+    rows = []
+    for product in state.products:
+        images = "".join(
+            f'<img src="/__preview/img/{urllib.parse.quote(product["stem"])}/page-{n:0{width}d}.png'
+            f'?v={product.get("version", "")}" alt="{html.escape(product["label"])}, page {n}" loading="lazy">'
+            for width in [len(str(product["pages"])) if product["pages"] >= 10 else 1]
+            for n in range(1, product["pages"] + 1))
+        note = f'<p class="note">{html.escape(product["note"])}</p>' if product.get("note") else ""
+        rows.append(f'<section id="{html.escape(product["stem"])}"><h2>{html.escape(product["title"])} — '
+                    f'{html.escape(product["label"])} <small>{product["pages"]} pages</small></h2>{note}'
+                    f'<div class="pages">{images}</div></section>')
+    body = "".join(rows) or "<p>The preview is being made…</p>"
+    return inject(PREVIEW_HTML.replace("{body}", body), "preview", generation)
+
+
+def handler_for(builder: Builder):
+    state = builder.state
+
+    class Handler(http.server.SimpleHTTPRequestHandler):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, directory=str(builder.site), **kwargs)
+
+        def log_message(self, format, *args):  # noqa: A002  the terminal is for the build's messages
+            pass
+
+        def send_body(self, body: bytes, content_type: str, status: int = 200) -> None:
+            self.send_response(status)
+            self.send_header("Content-Type", content_type)
+            self.send_header("Content-Length", str(len(body)))
+            self.send_header("Cache-Control", "no-store")
+            self.end_headers()
+            if self.command != "HEAD":
+                self.wfile.write(body)
+
+        def do_HEAD(self):  # noqa: N802
+            self.do_GET()
+
+        def do_GET(self):  # noqa: N802
+            url = urllib.parse.urlsplit(self.path)
+            path = urllib.parse.unquote(url.path)
+            if path == LIVE_SCRIPT:
+                return self.send_body(LIVE_JS.encode(), "text/javascript; charset=utf-8")
+            if path == WAIT_PATH:
+                return self.wait(urllib.parse.parse_qs(url.query))
+            if path == PREVIEW_PATH:
+                return self.send_body(preview_page(state, state.preview).encode(), "text/html; charset=utf-8")
+            if path.startswith(PREVIEW_PATH + "img/"):
+                return self.file(builder.preview_dir, path[len(PREVIEW_PATH + "img/"):])
+            if path.endswith("/sw.js"):
+                return self.send_body(b"not served in the preview", "text/plain", 404)
+            first = path.strip("/").split("/", 1)[0]
+            if first in {lang.code for lang in builder.languages}:
+                state.viewed = first
+            target = builder.site / path.lstrip("/")
+            if target.is_dir():
+                if not path.endswith("/"):
+                    self.send_response(301)
+                    self.send_header("Location", path + "/")
+                    self.end_headers()
+                    return None
+                target = target / "index.html"
+            if target.suffix == ".html" and target.is_file():
+                key = first if first in {lang.code for lang in builder.languages} else "root"
+                page = inject(target.read_text(encoding="utf-8"), key, state.built.get(key, 0))
+                return self.send_body(page.encode("utf-8"), "text/html; charset=utf-8")
+            return super().do_GET()
+
+        def file(self, folder: Path, relative: str):
+            target = (folder / relative).resolve()
+            if not target.is_relative_to(folder.resolve()) or not target.is_file():
+                return self.send_body(b"not found", "text/plain", 404)
+            return self.send_body(target.read_bytes(), self.guess_type(str(target)))
+
+        def wait(self, query):
+            """Answers when a build newer than ``since`` has ended, or after a while with the same state."""
+            since = int(query.get("since", ["-1"])[0] or -1)
+            deadline = time.monotonic() + WAIT_SECONDS
+            with state.changed:
+                while state.generation <= since and time.monotonic() < deadline:
+                    state.changed.wait(deadline - time.monotonic())
+                snapshot = state.snapshot()
+            self.send_body(json.dumps(snapshot).encode(), "application/json")
+
+        def end_headers(self):
+            if not self._headers_buffer or b"Cache-Control" not in b"".join(self._headers_buffer):
+                self.send_header("Cache-Control", "no-store")
+            super().end_headers()
+
+    return Handler
+
+
+class Server(http.server.ThreadingHTTPServer):
+    daemon_threads = True
+    allow_reuse_address = True
+
+
+def watched(paths) -> list[Path]:
+    return [p for p in (paths.content, paths.locales, TEMPLATES, paths.mkdocs_yml) if p.exists()]
+
+
+def relevant(change: tuple, path: str) -> bool:
+    name = posixpath.basename(path)
+    return not (name.startswith(".") or name.endswith(("~", ".swp", ".tmp", ".mo")) or "__pycache__" in path)
+
+
+def serve(paths, host: str = "127.0.0.1", port: int = 8000, languages: tuple[Language, ...] = LANGUAGES,
+          preview: bool = True, ready=None, stop: threading.Event | None = None, log=print) -> None:
+    """Build, serve and watch until ``stop`` is set or Ctrl-C."""
+    import watchfiles
+
+    stop = stop or threading.Event()
+    state = State()
+    httpd = Server((host, port), None)
+    port = httpd.server_address[1]
+    builder = Builder(paths, state, f"http://{host}:{port}/", languages, preview, log)
+    httpd.RequestHandlerClass = handler_for(builder)
+    dirty = threading.Event()
+    dirty.set()
+
+    def build_loop():
+        while not stop.is_set():
+            if not dirty.wait(0.2):
+                continue
+            dirty.clear()
+            builder.build()
+
+    threads = [threading.Thread(target=httpd.serve_forever, name="serve", daemon=True),
+               threading.Thread(target=build_loop, name="build", daemon=True)]
+    for thread in threads:
+        thread.start()
+    log(f"serving http://{host}:{port}/ (print preview: http://{host}:{port}{PREVIEW_PATH}); "
+        "watching content/, locales/, the templates and mkdocs.yml; Ctrl-C to stop")
+    if ready:
+        ready(port)
+    try:
+        for changes in watchfiles.watch(*watched(paths), watch_filter=relevant, stop_event=stop,
+                                        debounce=400, step=30, raise_interrupt=True):
+            names = sorted({os.path.relpath(path, paths.root) for _, path in changes})
+            log(f"changed: {', '.join(names)}")
+            dirty.set()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        stop.set()
+        httpd.shutdown()
+        httpd.server_close()
+        threads[1].join(timeout=30)
+        builder.close()
+        with contextlib.suppress(OSError):
+            shutil.rmtree(builder.root / "next")
+        log("stopped")

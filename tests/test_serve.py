@@ -1,0 +1,197 @@
+"""`outreach serve` as an editor uses it: a real server process, real files saved, Debian's Chromium."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from .conftest import fill_catalogs, write_project
+from .test_browser import ARGS, CHROMIUM, LANGS
+
+playwright = pytest.importorskip("playwright.sync_api")
+pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian's chromium is not installed")
+
+
+class Serve:
+    """`outreach serve --port 0` in a project folder; knows its address once it says it."""
+
+    def __init__(self, root: Path, *options: str):
+        self.root = root
+        self.process = subprocess.Popen([sys.executable, "-m", "outreach", "serve", "--port", "0", *options],
+                                        cwd=root, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                                        env={**os.environ, "PYTHONUNBUFFERED": "1"})
+        self.lines: list[str] = []
+        first = self.process.stdout.readline()
+        self.lines.append(first)
+        match = re.search(r"serving (http://127\.0\.0\.1:\d+/)", first)
+        assert match, first
+        self.url = match.group(1)
+
+    def state(self, since: int = -1) -> dict:
+        with urllib.request.urlopen(f"{self.url}__outreach/wait?since={since}", timeout=30) as response:
+            return json.load(response)
+
+    def wait_built(self, timeout: float = 120) -> dict:
+        """Until a build has ended (every language in the site)."""
+        deadline = time.monotonic() + timeout
+        state = self.state()
+        while time.monotonic() < deadline:
+            if not state["building"] and (state["errors"] or all(code in state["built"] for code in LANGS)):
+                return state
+            state = self.state(state["generation"])
+        raise AssertionError(f"no build ended in {timeout} s: {state}")
+
+    def stop(self) -> tuple[int, str]:
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGINT)
+        out, _ = self.process.communicate(timeout=60)
+        return self.process.returncode, "".join(self.lines) + out
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} is not in {path}"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+@pytest.fixture
+def project(tmp_path):
+    root = write_project(tmp_path / "project")
+    fill_catalogs(root)
+    return root
+
+
+@pytest.fixture
+def server(project):
+    serve = Serve(project, "--no-preview")
+    serve.wait_built()
+    yield serve
+    serve.stop()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with playwright.sync_playwright() as p:
+        instance = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield instance
+        instance.close()
+
+
+@pytest.fixture
+def tab(browser):
+    context = browser.new_context()
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+def test_serves_every_language_with_the_reload_script(server):
+    for code in LANGS:
+        with urllib.request.urlopen(f"{server.url}{code}/leaflets/test/") as response:
+            page = response.read().decode()
+        assert f'lang="{code}"' in page
+        assert f'data-key="{code}"' in page and "/__outreach/live.js" in page
+    with urllib.request.urlopen(f"{server.url}vi/") as response:
+        assert "Tài liệu thử" in response.read().decode()
+    # no service worker in the preview: it would answer with stale pages
+    with pytest.raises(urllib.error.HTTPError) as error:
+        urllib.request.urlopen(f"{server.url}vi/sw.js")
+    assert error.value.code == 404
+
+
+def test_an_edit_reaches_the_open_page(server, tab, project):
+    tab.goto(f"{server.url}vi/leaflets/test/")
+    assert "Tỉnh hỗ trợ" in tab.inner_text("article")
+    edit(project / "content/leaflets/test.yaml", "heading: Tỉnh hỗ trợ", "heading: Tỉnh luôn đồng hành")
+    tab.wait_for_function("document.querySelector('article').innerText.includes('Tỉnh luôn đồng hành')",
+                          timeout=30000)
+    assert "Tỉnh hỗ trợ" not in tab.inner_text("article")
+
+
+def test_a_catalog_edit_reaches_the_translated_page(server, tab, project):
+    tab.goto(f"{server.url}ko/leaflets/test/")
+    assert "입당 절차" in tab.inner_text("article")
+    edit(project / "locales/ko/LC_MESSAGES/messages.po", 'msgstr "입당 절차"', 'msgstr "당원이 되는 길"')
+    tab.wait_for_function("document.querySelector('article').innerText.includes('당원이 되는 길')", timeout=30000)
+
+
+def test_an_error_shows_over_the_last_good_page_and_clears_when_fixed(server, tab, project):
+    tab.goto(f"{server.url}en/leaflets/test/")
+    leaflet = project / "content/leaflets/test.yaml"
+    good = leaflet.read_text(encoding="utf-8")
+    leaflet.write_text(good.replace("    heading: Đề nghị", "    headng: Đề nghị"), encoding="utf-8")
+    tab.wait_for_selector("#outreach-errors", timeout=30000)
+    shown = tab.inner_text("#outreach-errors")
+    assert re.search(r"content/leaflets/test\.yaml:\d+:\d+: error: unknown field 'headng'", shown), shown
+    assert "headng: Đề nghị" in shown and "help:" in shown
+    assert "How a worker joins the Party" in tab.inner_text("article")  # the last good page, underneath
+    leaflet.write_text(good.replace("Gặp chúng tôi.", "Hãy gặp chúng tôi."), encoding="utf-8")
+    tab.wait_for_selector("#outreach-errors", state="detached", timeout=30000)
+    tab.wait_for_function("document.querySelector('article').innerText.includes('Hãy gặp chúng tôi')",
+                          timeout=30000)
+
+
+def test_two_quick_saves_end_in_the_state_of_the_second(server, tab, project):
+    tab.goto(f"{server.url}vi/leaflets/test/")
+    leaflet = project / "content/leaflets/test.yaml"
+    edit(leaflet, "heading: Đề nghị", "heading: Lần lưu thứ nhất")
+    time.sleep(0.15)
+    edit(leaflet, "heading: Lần lưu thứ nhất", "heading: Lần lưu thứ hai")
+    tab.wait_for_function("document.querySelector('article').innerText.includes('Lần lưu thứ hai')",
+                          timeout=30000)
+    state = server.wait_built()
+    time.sleep(1)
+    state = server.state()
+    assert not state["building"] and not state["errors"]
+    tab.reload()
+    assert "Lần lưu thứ hai" in tab.inner_text("article")
+    assert "Lần lưu thứ nhất" not in tab.inner_text("article")
+
+
+def test_the_print_preview_shows_the_leaflet_pages_and_refreshes(project, tab):
+    serve = Serve(project, "--language", "en")
+    try:
+        deadline = time.monotonic() + 180
+        state = serve.state()
+        while state["preview"] == 0 and time.monotonic() < deadline:
+            state = serve.state(state["generation"])
+        assert state["preview"], state
+        tab.goto(f"{serve.url}__preview/")
+        images = tab.locator("#leaflet-test\\.vi-en img")
+        assert images.count() == 2
+        first = images.first.get_attribute("src")
+        assert tab.evaluate("Array.from(document.images).every(i => i.complete && i.naturalWidth > 100)")
+        edit(project / "content/leaflets/test.yaml", "body: Xin liên hệ.", "body: Xin liên hệ với Ban.")
+        tab.wait_for_function(f"document.querySelector('#leaflet-test\\\\.vi-en img').getAttribute('src') "
+                              f"!== {json.dumps(first)}", timeout=90000)
+        # a panel that no longer fits is an error on the preview, naming the panel and the pair
+        edit(project / "content/leaflets/test.yaml", "body: Gặp chúng tôi.",
+             "body: |\n" + "      - Gặp.\n" * 70)  # short enough for the length check, too many lines
+        tab.wait_for_selector("#outreach-errors", timeout=90000)
+        shown = tab.inner_text("#outreach-errors")
+        assert "does not fit panel 'inside_3'" in shown and "Tiếng Việt – English" in shown, shown
+    finally:
+        serve.stop()
+
+
+def test_ctrl_c_stops_cleanly_and_nothing_is_written_outside_build(project):
+    before = sorted(p.relative_to(project) for p in project.rglob("*") if "build" not in p.parts)
+    serve = Serve(project, "--no-preview")
+    serve.wait_built()
+    code, output = serve.stop()
+    assert code == 0, output
+    assert "Traceback" not in output
+    assert output.rstrip().endswith("stopped")
+    after = sorted(p.relative_to(project) for p in project.rglob("*") if "build" not in p.parts)
+    assert after == before
+    assert (project / "build" / "serve" / "site" / "vi" / "index.html").exists()
