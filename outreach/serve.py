@@ -91,24 +91,19 @@ class Builder:
         self.site_keys: dict[str, str] = {}
         self.print_keys: dict[str, str] = {}
         self.pool: concurrent.futures.ProcessPoolExecutor | None = None
+        self.interrupted = lambda: False  # set by serve(): True when a newer change is waiting
 
     # -- the site ------------------------------------------------------------------------------------------
 
     def build(self) -> None:
         """One build: everything the current sources give, or the errors that stop it."""
         from .build import localizers_for, source_date
-        from .i18n.checks import check_catalogs
         from .validate import load_project
 
         started = time.monotonic()
         self.state.publish(building=True)
         try:
             project = load_project(self.paths.content)
-            findings = check_catalogs(project, self.paths.locales, [lang for lang in self.languages
-                                                                     if not lang.is_source])
-            errors = [f for f in findings if f.severity == "error"]
-            if errors:
-                raise OutreachError(errors)
             with source_date(project.site.edition):
                 localizers = localizers_for(project, self.paths, self.languages)
                 jobs = self.preview_jobs(project)
@@ -117,12 +112,16 @@ class Builder:
                     links.setdefault(f"{job.document.kind}.{job.document.id}", []).append(
                         web.PdfLink(f"pdf/{job.filename}", job.label(), job.languages))
                 rebuilt = []
-                for language in self.order():
+                for position, language in enumerate(self.order()):
+                    if position == 1:  # the page being looked at is up to date: now the slower checks
+                        self.check_catalogs(project)
                     if self.build_language(project, localizers[language.code], links):
                         rebuilt.append(language.code)
                         with self.state.changed:
                             self.state.built[language.code] = self.state.generation + 1
                         self.state.publish(errors=[])
+                if len(self.languages) == 1:
+                    self.check_catalogs(project)
                 self.write_root(project, localizers)
             self.log(f"site: {', '.join(rebuilt) or 'nothing'} rebuilt in {time.monotonic() - started:.1f} s")
             if self.with_preview:
@@ -136,6 +135,16 @@ class Builder:
             message = f"error: the build failed: {type(exc).__name__}: {exc}"
             self.log(message)
             self.state.publish(errors=[message], building=False)
+
+    def check_catalogs(self, project) -> None:
+        """The translation checks the build runs; their errors stop this build as they would stop it."""
+        from .i18n.checks import check_catalogs
+
+        findings = check_catalogs(project, self.paths.locales, [lang for lang in self.languages
+                                                                 if not lang.is_source])
+        errors = [f for f in findings if f.severity == "error"]
+        if errors:
+            raise OutreachError(errors)
 
     def order(self) -> list[Language]:
         """The language being looked at first: its page reloads while the others build."""
@@ -216,6 +225,9 @@ class Builder:
         problems: list[Diagnostic] = []
         products = {item["stem"]: item for item in self.state.products}
         for job in jobs:
+            if self.interrupted():  # a newer change waits: the site comes first, the rest of the preview after
+                self.log("preview: interrupted by a newer change")
+                return
             stem = job.filename[: -len(".pdf")]
             for lang in job.languages:
                 localizers[lang.code].fallbacks.clear()
@@ -388,6 +400,13 @@ class Server(http.server.ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
 
+    def handle_error(self, request, client_address):
+        """A reader who leaves before the answer is complete is not an error worth a traceback."""
+        import sys
+
+        if not isinstance(sys.exc_info()[1], (BrokenPipeError, ConnectionResetError)):
+            super().handle_error(request, client_address)
+
 
 def watched(paths) -> list[Path]:
     return [p for p in (paths.content, paths.locales, TEMPLATES, paths.mkdocs_yml) if p.exists()]
@@ -411,6 +430,7 @@ def serve(paths, host: str = "127.0.0.1", port: int = 8000, languages: tuple[Lan
     httpd.RequestHandlerClass = handler_for(builder)
     dirty = threading.Event()
     dirty.set()
+    builder.interrupted = dirty.is_set
 
     def build_loop():
         while not stop.is_set():
