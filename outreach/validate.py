@@ -611,23 +611,22 @@ def _due(fact: Fact) -> dt.date | None:
 
 def check_past_targets(documents, facts, edition, report: Report) -> None:
     """A target or deadline dated before the edition is history by the time readers see it. A passed deadline
-    should not be told as one; a passed target must say whose date it was: the same sentence names its year
-    (a {year} or {date} fact of that year), so that it reads 'the target for 2025 was …', not as a goal ahead."""
+    should not be told as one; a passed target must say whose date it was: its text names its year (a {year}
+    or {date} fact of that year), so that it reads 'the target for 2025 was …', not as a goal ahead."""
     for document in documents:
         for text in iter_texts(document):
+            years = {due.year for name in text.placeholders if (f := facts.get(name)) and f.role == "figure"
+                     and f.type in ("year", "date") and (due := _due(f))}
             for sentence in sentences(text):
-                used = [facts[name] for name in placeholders_in(sentence) if name in facts]
-                years = {due.year for f in used if f.type in ("year", "date") and f.role == "figure"
-                         and (due := _due(f))}
-                for fact in used:
+                for fact in (facts[name] for name in dict.fromkeys(placeholders_in(sentence)) if name in facts):
                     due = _due(fact)
                     if fact.role == "figure" or due is None or due >= edition:
                         continue
                     if fact.role == "target" and due.year in years:
                         continue
                     what = "deadline" if fact.role == "deadline" else "target"
-                    hint = ("the deadline has passed: drop it, or say what was done by then" if what == "deadline"
-                            else f"write it as the target for {due.year} and name that year in the sentence")
+                    hint = ("the deadline has passed: drop it, or say what was due by then" if what == "deadline"
+                            else f"write it as the target for {due.year}, with that year in the same text")
                     report.warning(_sentence_location(text, sentence),
                                    f"{what} '{{{fact.id}}}' fell due on {due.isoformat()}, before the edition of "
                                    f"{edition.isoformat()}", "style.past-target", hint)

@@ -20,7 +20,7 @@ intro: Học từng bài.
 """
 
 
-def module(reading: str, answers: str = "abcb") -> str:
+def module(reading: str, answers: str = "abcb", key_point: str = "Nhớ.") -> str:
     """A module whose four questions have their right answer at the given positions."""
     questions = "".join(
         f"  - id: q{n}\n    prompt: Câu {'một hai ba bốn'.split()[n - 1]}?\n    choices:\n"
@@ -29,7 +29,8 @@ def module(reading: str, answers: str = "abcb") -> str:
         + "    explanation: Vì vậy.\n"
         for n, right in enumerate(answers, 1))
     return ("id: awareness-1\nkind: module\nstatus:\n  state: draft\ncourse: awareness\nnumber: 1\nminutes: 12\n"
-            "title: Bài thử\nsummary: Bài thử.\ngoals:\n  - Hiểu.\nkey_points:\n  - Nhớ.\n"
+            "title: Bài thử\nsummary: Bài thử.\ngoals:\n  - Hiểu.\nkey_points:\n"
+            f"  - {key_point}\n"
             f"reading: |\n{reading}example: Ví dụ.\nquestions:\n{questions}")
 
 
@@ -57,10 +58,10 @@ report_due:
 """
 
 
-def check(tmp_path, reading: str, answers: str = "abcb", facts: str = TARGET) -> list[str]:
+def check(tmp_path, reading: str, answers: str = "abcb", facts: str = TARGET, key_point: str = "Nhớ.") -> list[str]:
     from .conftest import FACTS
     root = write_project(tmp_path, {"content/courses/awareness.yaml": COURSE,
-                                    "content/courses/awareness/01.yaml": module(reading, answers),
+                                    "content/courses/awareness/01.yaml": module(reading, answers, key_point),
                                     "content/facts.yaml": FACTS + facts})
     run = subprocess.run([sys.executable, "-m", "outreach", "check"], cwd=root, capture_output=True, text=True,
                          env={**os.environ, "PYTHONPATH": str(REPO)})
@@ -78,18 +79,17 @@ def test_a_long_sentence_is_pointed_at_by_its_line(tmp_path):
 
 
 def test_a_passed_target_must_name_its_year_and_a_passed_deadline_is_flagged(tmp_path):
-    reading = ("  Tỉnh phấn đấu kết nạp {target_2025} đảng viên.\n\n"
-               "  Mục tiêu đến cuối năm {target_year} là {target_2025} đảng viên.\n\n"
-               "  Báo cáo trước {report_due}.\n")
+    undated = "Tỉnh phấn đấu kết nạp {target_2025} đảng viên."
+    reading = "  Mục tiêu đến cuối năm {target_year} là\n  {target_2025} đảng viên.\n\n  Báo cáo trước {report_due}.\n"
     # the fixture's edition is 2024-05-01: the 2025 target lies ahead, the 2023 deadline has passed
-    assert check(tmp_path, reading) == [
-        "content/courses/awareness/01.yaml:19:3: warning: deadline '{report_due}' fell due on 2023-12-31, "
+    assert check(tmp_path, reading, key_point=undated) == [
+        "content/courses/awareness/01.yaml:18:3: warning: deadline '{report_due}' fell due on 2023-12-31, "
         "before the edition of 2024-05-01 [style.past-target]"]
     passed = TARGET.replace('as_of: "2025"', 'as_of: "2023"').replace("value: 2025", "value: 2023")
-    assert check(tmp_path, reading, facts=passed) == [
-        "content/courses/awareness/01.yaml:15:3: warning: target '{target_2025}' fell due on 2023-12-31, "
+    assert check(tmp_path, reading, facts=passed, key_point=undated) == [
+        "content/courses/awareness/01.yaml:13:5: warning: target '{target_2025}' fell due on 2023-12-31, "
         "before the edition of 2024-05-01 [style.past-target]",
-        "content/courses/awareness/01.yaml:19:3: warning: deadline '{report_due}' fell due on 2023-12-31, "
+        "content/courses/awareness/01.yaml:18:3: warning: deadline '{report_due}' fell due on 2023-12-31, "
         "before the edition of 2024-05-01 [style.past-target]"]
 
 
