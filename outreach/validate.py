@@ -564,21 +564,26 @@ def syllables(sentence: str) -> int:
 
 
 def _sentence_location(text: Text, sentence: str) -> Location:
-    """The line where a sentence starts in its YAML file (a text keeps the location of its first line)."""
+    """The line where a sentence starts in its YAML file. A text knows only where it starts and its lines may be
+    wrapped anywhere, so the file from there on is searched with white space and emphasis marks evened out."""
     start = text.location
     try:
         lines = Path(start.path).read_text(encoding="utf-8").splitlines()
     except OSError:
         return start
-    words = sentence.replace("*", "").split()
-    for count in (3, 2, 1):
-        needle = " ".join(words[:count])
-        if not needle:
-            break
-        for number in range(start.line, min(len(lines), start.line + 400) + 1):
-            col = lines[number - 1].find(needle)
-            if col >= 0:
-                return Location(start.path, number, col + 1)
+    chars, where = [], []
+    for number in range(start.line, min(len(lines), start.line + 400) + 1):
+        for col, char in enumerate(lines[number - 1] + " ", 1):
+            if char == "*" or (char.isspace() and chars and chars[-1] == " "):
+                continue
+            chars.append(" " if char.isspace() else char)
+            where.append((number, col))
+    haystack = "".join(chars)
+    needle = " ".join(sentence.replace("*", "").split())
+    for length in (80, 40, 20):
+        index = haystack.find(needle[:length])
+        if index >= 0:
+            return Location(start.path, *where[index])
     return start
 
 

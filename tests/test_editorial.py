@@ -74,6 +74,11 @@ def test_a_long_sentence_is_pointed_at_by_its_line(tmp_path):
     warnings = check(tmp_path, f"  Câu ngắn.\n\n  Một câu khác.\n  {long}\n")
     assert warnings == ["content/courses/awareness/01.yaml:18:3: warning: sentence of 42 syllables; "
                         "workers' texts keep to 40 [style.sentence-length]"]
+    # the sentence is found by its words, not by the first line that starts like it, even when wrapped
+    same_start = check(tmp_path, "  Người lao động nghỉ.\n\n  Người lao động " + " ".join(["làm ca"] * 10)
+                       + "\n  " + " ".join(["làm ca"] * 10) + ".\n")
+    assert same_start == ["content/courses/awareness/01.yaml:17:3: warning: sentence of 43 syllables; "
+                          "workers' texts keep to 40 [style.sentence-length]"]
     ok = " ".join(["người lao động"] * 13) + "."  # 39 syllables
     assert check(tmp_path, f"  {ok} {ok}\n") == []
 
