@@ -53,6 +53,7 @@ class Fact:
     as_of: str  # the date or year the figure holds for
     source: str  # the part of the plan it comes from
     location: Location
+    role: str = "figure"  # "figure", or "target"/"deadline": a goal or a due date the plan sets for as_of
 
 
 # ---------------------------------------------------------------- glossary

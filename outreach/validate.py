@@ -18,7 +18,7 @@ from pathlib import Path
 from . import markup
 from .errors import Location, OutreachError, Report
 from .load import Mapping, Node, Scalar, Sequence, SourceFile, load_yaml
-from .model import DOCUMENT_KINDS, Contacts, Fact, Project, Site, Term, Text
+from .model import DOCUMENT_KINDS, Contacts, Fact, Project, Site, Term, Text, iter_texts
 
 PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
 # Digits that are not figures: document numbers ("33-CT/TW", "98/2014/NĐ-CP") and references to
@@ -37,6 +37,7 @@ def bare_figures(text: str) -> list[str]:
 FACT_ID = re.compile(r"^[a-z][a-z0-9_]*$")
 STABLE_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 FACT_TYPES = ("integer", "percent", "date", "range", "year")
+FACT_ROLES = ("figure", "target", "deadline")
 SPECIAL_FILES = ("site.yaml", "contacts.yaml", "facts.yaml", "glossary.yaml")
 OPTIONAL_FILES = ("names.yaml",)
 MISSING = object()
@@ -234,6 +235,7 @@ def load_facts(source: SourceFile, report: Report) -> dict[str, Fact]:
         report.error(Location(source.path, 1, 1), "facts.yaml must map fact ids to facts", "schema.type")
         return facts
     required = ("type", "value", "unit", "as_of", "source")
+    optional = ("role",)
     for fact_id, node in root.items.items():
         loc = root.keys[fact_id]
         if not FACT_ID.match(fact_id):
@@ -243,9 +245,9 @@ def load_facts(source: SourceFile, report: Report) -> dict[str, Fact]:
             report.error(node.loc, f"expected the fields {', '.join(required)}, got {type_name(node)}", "schema.type")
             continue
         for key, key_loc in node.keys.items():
-            if key not in required:
-                report.error(key_loc, f"unknown field '{key}'{suggest(key, required)}", "schema.unknown",
-                             f"a fact has: {', '.join(required)}")
+            if key not in required + optional:
+                report.error(key_loc, f"unknown field '{key}'{suggest(key, required + optional)}", "schema.unknown",
+                             f"a fact has: {', '.join(required)}, and may have: {', '.join(optional)}")
         missing = [k for k in required if k not in node.items]
         for key in missing:
             report.error(loc, f"fact '{fact_id}' is missing '{key}'", "schema.missing")
@@ -268,7 +270,15 @@ def load_facts(source: SourceFile, report: Report) -> dict[str, Fact]:
                 texts[key] = ""
             else:
                 texts[key] = str(child.value)
-        facts[fact_id] = Fact(fact_id, kind, value, texts["unit"], texts["as_of"], texts["source"], loc)
+        role = "figure"
+        role_node = node.items.get("role")
+        if role_node is not None:
+            role = role_node.value if isinstance(role_node, Scalar) else None
+            if role not in FACT_ROLES:
+                report.error(role_node.loc, f"fact role '{role}' is not one of: {', '.join(FACT_ROLES)}"
+                             f"{suggest(str(role), FACT_ROLES)}", "schema.value")
+                continue
+        facts[fact_id] = Fact(fact_id, kind, value, texts["unit"], texts["as_of"], texts["source"], loc, role)
     return facts
 
 
@@ -351,6 +361,9 @@ def load_project(content_dir: str | Path) -> Project:
     if contacts is not MISSING:
         check_documents(documents, report, contacts)
     report.raise_if_errors()
+    if site is not MISSING:
+        for check in EDITORIAL_CHECKS:
+            check(documents, facts, site.edition, report)
     for diagnostic in report.warnings:
         print(diagnostic.format())
     documents.sort(key=lambda d: (list(DOCUMENT_KINDS).index(d.kind), getattr(d, "course", ""),
@@ -514,3 +527,130 @@ def _load_glossary(source: SourceFile, report: Report, fact_ids) -> tuple[Term, 
     converter = Converter(source, "glossary", "Glossary", report, fact_ids)
     terms = converter.value(terms_node, tuple[Term, ...], (), (), {})
     return () if terms is MISSING else terms
+
+
+# ---------------------------------------------------------------- editorial checks (warnings)
+#
+# Each check takes the documents, the facts, the edition date and the report, and adds warnings: what an
+# editor should look at again before publishing. They never stop a build.
+
+SENTENCE_END = re.compile(r"(?<=[.!?…])[”\"’)]*\s+")
+WORD = re.compile(r"\S*[^\W_]\S*|\{[a-z0-9_]+\}")
+WORKER_FACING = ("handbook", "chapter", "course", "module")
+MAX_SYLLABLES = 40
+
+
+def _inline_text(spans) -> str:
+    return "".join(span.text if span.tag == "text" else _inline_text(span.children) for span in spans)
+
+
+def sentences(text: Text) -> list[str]:
+    """The sentences of a text: every paragraph and list item, cut after '.', '!', '?' or '…'."""
+    try:
+        blocks = markup.parse(text.source, text.rich)
+    except markup.MarkupError:
+        return []
+    found = []
+    for block in blocks:
+        for item in block.items:
+            unit = " ".join(_inline_text(item).split())
+            found.extend(part for part in SENTENCE_END.split(unit) if part.strip())
+    return found
+
+
+def syllables(sentence: str) -> int:
+    """Vietnamese writes one syllable a word-space; a {placeholder} counts as one."""
+    return len(WORD.findall(sentence))
+
+
+def _sentence_location(text: Text, sentence: str) -> Location:
+    """The line where a sentence starts in its YAML file. A text knows only where it starts and its lines may be
+    wrapped anywhere, so the file from there on is searched with white space and emphasis marks evened out."""
+    start = text.location
+    try:
+        lines = Path(start.path).read_text(encoding="utf-8").splitlines()
+    except OSError:
+        return start
+    chars, where = [], []
+    for number in range(start.line, min(len(lines), start.line + 400) + 1):
+        for col, char in enumerate(lines[number - 1] + " ", 1):
+            if char == "*" or (char.isspace() and chars and chars[-1] == " "):
+                continue
+            chars.append(" " if char.isspace() else char)
+            where.append((number, col))
+    haystack = "".join(chars)
+    needle = " ".join(sentence.replace("*", "").split())
+    for length in (80, 40, 20):
+        index = haystack.find(needle[:length])
+        if index >= 0:
+            return Location(start.path, *where[index])
+    return start
+
+
+def check_sentence_length(documents, facts, edition, report: Report) -> None:
+    """Worker-facing texts: a sentence over MAX_SYLLABLES syllables is hard to read on a phone in a break."""
+    for document in documents:
+        if document.kind not in WORKER_FACING:
+            continue
+        for text in iter_texts(document):
+            for sentence in sentences(text):
+                count = syllables(sentence)
+                if count > MAX_SYLLABLES:
+                    report.warning(_sentence_location(text, sentence),
+                                   f"sentence of {count} syllables; workers' texts keep to {MAX_SYLLABLES}",
+                                   "style.sentence-length", "split it into two sentences, or say less")
+
+
+def _due(fact: Fact) -> dt.date | None:
+    """The day a target or deadline falls due: a date's own day, the end of a year's or an as_of year."""
+    if fact.type == "date" and isinstance(fact.value, dt.date):
+        return fact.value
+    if fact.type == "year" and isinstance(fact.value, int):
+        return dt.date(fact.value, 12, 31)
+    match = re.match(r"(\d{4})(?:-(\d{2})-(\d{2}))?$", fact.as_of.strip())
+    if not match:
+        return None
+    year, month, day = match.groups()
+    return dt.date(int(year), int(month), int(day)) if month else dt.date(int(year), 12, 31)
+
+
+def check_past_targets(documents, facts, edition, report: Report) -> None:
+    """A target or deadline dated before the edition is history by the time readers see it. A passed deadline
+    should not be told as one; a passed target must say whose date it was: its text names its year (a {year}
+    or {date} fact of that year), so that it reads 'the target for 2025 was …', not as a goal ahead."""
+    for document in documents:
+        for text in iter_texts(document):
+            years = {due.year for name in text.placeholders if (f := facts.get(name)) and f.role == "figure"
+                     and f.type in ("year", "date") and (due := _due(f))}
+            for sentence in sentences(text):
+                for fact in (facts[name] for name in dict.fromkeys(placeholders_in(sentence)) if name in facts):
+                    due = _due(fact)
+                    if fact.role == "figure" or due is None or due >= edition:
+                        continue
+                    if fact.role == "target" and due.year in years:
+                        continue
+                    what = "deadline" if fact.role == "deadline" else "target"
+                    hint = ("the deadline has passed: drop it, or say what was due by then" if what == "deadline"
+                            else f"write it as the target for {due.year}, with that year in the same text")
+                    report.warning(_sentence_location(text, sentence),
+                                   f"{what} '{{{fact.id}}}' fell due on {due.isoformat()}, before the edition of "
+                                   f"{edition.isoformat()}", "style.past-target", hint)
+
+
+def check_answer_positions(documents, facts, edition, report: Report) -> None:
+    """Right answers spread over the positions: a learner who always picks 'A' should not pass."""
+    for module in documents:
+        if module.kind != "module":
+            continue
+        positions = [index for question in module.questions
+                     for index, choice in enumerate(question.choices) if choice.correct]
+        if not positions:
+            continue
+        most = max(set(positions), key=positions.count)
+        if positions.count(most) * 2 > len(positions):
+            report.warning(module.questions[0].location or module.location, f"module '{module.id}': {positions.count(most)} of {len(positions)} "
+                           f"right answers are choice {'ABCDE'[most]}", "course.answer-positions",
+                           "move some right answers to other positions")
+
+
+EDITORIAL_CHECKS = (check_sentence_length, check_past_targets, check_answer_positions)

@@ -98,3 +98,21 @@ def test_bundled_handbooks_courses_and_packs(bundled_build):
         assert glossary.count("<dt id=") >= 40
     text = pdftotext(root / "build/pdf/course-awareness.ja.pdf")
     assert "解答" in text or "答え" in text or "正解" in text
+
+
+def test_the_template_story_is_not_published(bundled_build):
+    import zipfile
+
+    root, _ = bundled_build
+    project = load_project(root / "content")
+    templates = [doc for doc in project.of_kind("story") if doc.example]
+    assert templates, "the bundled content keeps its story template"
+    for language in LANGUAGES:
+        site = root / "build/site" / language.code
+        home = (site / "index.html").read_text(encoding="utf-8")
+        for story in templates:
+            assert not (site / "stories" / story.id).exists()
+            assert f"stories/{story.id}" not in home
+        assert 'id="stories"' not in home  # no "Exemplary enterprises" heading with nothing real under it
+        with zipfile.ZipFile(root / "build/site/offline" / f"outreach-{language.code}.zip") as pack:
+            assert not [name for name in pack.namelist() if "/stories/" in name or name.startswith("stories/")]

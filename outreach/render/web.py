@@ -154,10 +154,11 @@ def render_pages(project: Project, lz: Localizer, pdfs: dict[str, list[PdfLink]]
     chapters = {doc.id: doc for doc in project.of_kind("chapter")}
     courses = project.of_kind("course")
     modules = project.of_kind("module")
+    stories = [doc for doc in project.of_kind("story") if not doc.example]  # a template is never published
     add("index.md", "home.md.j2", lz.plain(project.site.title),
         leaflets=[item(d) for d in project.of_kind("leaflet")],
         handbooks=[item(d) for d in project.of_kind("handbook")],
-        courses=[item(d) for d in courses], stories=[item(d) for d in project.of_kind("story")],
+        courses=[item(d) for d in courses], stories=[item(d) for d in stories],
         offline_pack=offline_pack and urls.root("index.md") + offline_pack)
     for doc in project.of_kind("handbook"):
         path = page_path(doc)
@@ -179,7 +180,7 @@ def render_pages(project: Project, lz: Localizer, pdfs: dict[str, list[PdfLink]]
     for doc in project.of_kind("leaflet"):
         assert isinstance(doc, Leaflet)
         add(page_path(doc), "leaflet.md.j2", lz.plain(doc.title), doc=doc, pdfs=pdfs_for(doc))
-    for doc in project.of_kind("story"):
+    for doc in stories:
         add(page_path(doc), "story.md.j2", lz.plain(doc.title), doc=doc)
     add(GLOSSARY_PAGE, "glossary.md.j2", lz.ui("Giải thích từ ngữ"), terms=project.glossary)
     return pages
