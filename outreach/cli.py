@@ -175,7 +175,7 @@ def cmd_preflight(args) -> int:
         presses = sorted(folder.glob("*.press.pdf"))
         if not presses:
             raise OutreachError(Diagnostic(Location(display_path(folder)), "no *.press.pdf in this folder",
-                                           "preflight.input", "give a printer pack folder or a PDF"))
+                                           "preflight.input", hint="give a printer pack folder or a PDF"))
     else:
         presses = [path]
     # the pack's manifest says what the product is and whether it is still a draft
@@ -185,7 +185,7 @@ def cmd_preflight(args) -> int:
         or next((k for k in pack.PRODUCTS if path.name.startswith(k + "-")), None)
     if kind is None:
         raise OutreachError(Diagnostic(Location(display_path(path)), "cannot tell which product this is",
-                                       "preflight.input", "pass --product leaflet, handbook or course"))
+                                       "preflight.input", hint="pass --product leaflet, handbook or course"))
     spec = pack.PRODUCTS[kind].spec
     blanks = _contact_blanks(_paths(args))
     failed = False
@@ -198,6 +198,28 @@ def cmd_preflight(args) -> int:
             (folder / "preflight.txt").write_text(report.text(), encoding="utf-8")
         failed = failed or not report.passed
     return 1 if failed else 0
+
+
+def cmd_proofsheet(args) -> int:
+    from .languages import LANGUAGES, get
+    from .proofsheet import write_proofsheets
+
+    paths = _paths(args)
+    languages = tuple(get(code) for code in args.languages) if args.languages else LANGUAGES
+    target = Path(args.out) if args.out else paths.out / "proofsheets"
+    edition = ""
+    site = paths.content / "site.yaml"
+    if site.exists():
+        import yaml
+
+        edition = str((yaml.safe_load(site.read_text(encoding="utf-8")) or {}).get("edition", ""))
+    written = write_proofsheets(paths.out / "packs", target, languages, edition)
+    for path in written:
+        print(f"wrote {display_path(path)}")
+    if not written:
+        print("no printed products in these languages", file=sys.stderr)
+        return 1
+    return 0
 
 
 def parser() -> argparse.ArgumentParser:
@@ -235,6 +257,18 @@ def parser() -> argparse.ArgumentParser:
     check_print.add_argument("--product", choices=["leaflet", "handbook", "course"],
                              help="what the PDF is (default: from the pack's manifest or the file name)")
     check_print.set_defaults(func=cmd_preflight)
+
+    proofsheet = commands.add_parser(
+        "proofsheet", help="write a review sheet per language: every page of every printed product",
+        description="For each language, write one PDF with every page of every printed product in that language "
+                    "(handbooks as reading spreads, leaflets outside and inside), each labelled with its product "
+                    "and page, and each product with its titles, status and printing condition, so that the Board "
+                    "can review a whole edition before approving it. Reads the printer packs in build/packs "
+                    "(run 'outreach build' first); a leaflet counts under its second language.")
+    proofsheet.add_argument("--out", metavar="DIR", help="where to write (default: build/proofsheets)")
+    proofsheet.add_argument("--language", dest="languages", action="append", metavar="CODE",
+                            help="only this language; repeatable")
+    proofsheet.set_defaults(func=cmd_proofsheet)
 
     i18n = commands.add_parser("i18n", help="translation catalogs: extract, update, compile, status",
                                description="Work with the gettext catalogs in locales/.")

@@ -12,7 +12,7 @@ import re
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from .errors import Diagnostic, Location
+from .errors import Diagnostic, Location, display_path
 
 PLACEHOLDER_DOMAINS = ("example.org", "example.com", "example.net", "example", "invalid", "test", "localhost")
 PRINTED_KINDS = ("leaflet", "handbook", "course")  # the kinds whose print carries the page's address
@@ -33,14 +33,15 @@ def placeholder_host(host: str) -> bool:
 
 def setting_location(mkdocs_yml: Path) -> Location:
     """Where site_url is set in mkdocs.yml (its line, when it has one)."""
+    shown = display_path(mkdocs_yml)
     try:
         lines = mkdocs_yml.read_text(encoding="utf-8").splitlines()
     except OSError:
-        return Location(str(mkdocs_yml))
+        return Location(shown)
     for number, line in enumerate(lines, start=1):
         if re.match(r"site_url\s*:", line):
-            return Location(str(mkdocs_yml), number, 1)
-    return Location(str(mkdocs_yml))
+            return Location(shown, number, 1)
+    return Location(shown)
 
 
 def check_site_url(project, site_url: str, mkdocs_yml: Path, overridden: bool = False) -> list[Diagnostic]:
