@@ -174,9 +174,10 @@ class BackPanel:
 class LeafletPanels:
     """The six panels of a DL tri-fold printed on both sides of A4 landscape.
 
-    Outside, left to right: front cover (100 mm), back cover (100 mm), the
-    outside of the flap that tucks in (97 mm). Inside, left to right: the
-    inside of the flap (97 mm), then two 100 mm panels.
+    A letter fold. Outside, left to right: the outside of the flap that tucks
+    in (97 mm), back cover (100 mm), front cover (100 mm). Inside, left to
+    right: behind the cover (100 mm), behind the back (100 mm), the inside of
+    the flap (97 mm); the inside panels' texts run on in three columns.
     """
 
     front: CoverPanel = spec("front cover")
