@@ -183,9 +183,9 @@ class LeafletPanels:
     front: CoverPanel = spec("front cover")
     back: BackPanel = spec("back cover: contacts and the QR code to the web page")
     flap: FiguresPanel = spec("outside of the tuck-in flap: the zones in figures")
-    inside_1: Panel = spec("inside, left (on the flap)")
-    inside_2: Panel = spec("inside, middle")
-    inside_3: Panel = spec("inside, right")
+    inside_1: Panel = spec("inside, left (behind the cover)")
+    inside_2: Panel = spec("inside, middle (behind the back)")
+    inside_3: Panel = spec("inside, right (on the flap)")
 
 
 @dataclass(frozen=True)
