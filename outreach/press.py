@@ -19,6 +19,7 @@ transparency blending.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import shutil
@@ -77,6 +78,7 @@ def cache_dir() -> Path:
     return Path(base) / "outreach" / "icc"
 
 
+@functools.cache
 def _colprof_version(colprof: str) -> str:
     usage = subprocess.run([colprof], capture_output=True, text=True)
     return next((line for line in (usage.stdout + usage.stderr).splitlines() if "Version" in line), "")
