@@ -31,7 +31,7 @@ from .i18n.checks import check_catalogs
 from .i18n.translate import Translator
 from .languages import LANGUAGES, Language
 from .model import Project
-from . import pack
+from . import pack, release
 from .render import print as print_render
 from .render import web
 from .render.common import Localizer, environment
@@ -114,6 +114,12 @@ def localizers_for(project: Project, paths: Paths, languages=LANGUAGES, for_prin
             for lang in languages}
 
 
+def contact_blanks(localizers: dict[str, Localizer]) -> tuple[str, ...]:
+    """What print shows, in each language, where a contact detail is missing (the release gate looks for it)."""
+    blank = next(iter(localizers.values())).env.get_template("contacts.j2").module.blank
+    return tuple(dict.fromkeys(lz.ui(blank) for lz in localizers.values()))
+
+
 def stale_catalog_warning(project: Project, paths: Paths) -> Diagnostic | None:
     template_file = catalogs.template_path(paths.locales)
     fresh = catalogs.extract(project, web.TEMPLATES, paths.root)
@@ -130,7 +136,11 @@ def build(paths: Paths, site_url: str | None = None, languages: tuple[Language, 
     started = time.monotonic()
     result = BuildResult(languages=[lang.code for lang in languages])
     project = load_project(paths.content)
+    overridden = bool(site_url)
     site_url = site_url_of(paths, site_url)
+    unreleasable = release.check_site_url(project, site_url, paths.mkdocs_yml, overridden)
+    if unreleasable:
+        raise OutreachError(unreleasable)
     warning = stale_catalog_warning(project, paths)
     if warning:
         result.warnings.append(warning)
@@ -191,6 +201,7 @@ def site_key(work: Path, base_config: Path) -> str:
 def pack_key(press: Path, state: str, version: str) -> str:
     """What a pack is made from: the press file, the status, the sources, the pack code."""
     return input_key(f"{state} {version}", [press, Path(pack.__file__), Path(pack.pf.__file__),
+                                           Path(pack.press_mod.__file__), Path(release.__file__),
                                            web.TEMPLATES / "pack" / "README.txt.j2"])
 
 
@@ -277,6 +288,8 @@ def render_all(project: Project, paths: Paths, site_url: str, languages: tuple[L
     version = pack.content_version(project.site.edition, [Path(p) for p in project.sources]
                                    + sorted(paths.locales.glob("*/LC_MESSAGES/*.po")))
     readme = print_lz[languages[0].code].env.get_template("pack/README.txt.j2")
+    # what stands in for missing contacts; preflight fails a press file that is not a draft and prints it
+    blanks = contact_blanks(print_lz) if project.contacts.missing else ()
     failed: list[Diagnostic] = []
     made = []
     for job in print_render.print_jobs(project, languages):
@@ -307,7 +320,8 @@ def render_all(project: Project, paths: Paths, site_url: str, languages: tuple[L
             report = None
         else:
             report = pack.make_pack(pack.PRODUCTS[job.document.kind], job.document, job.languages, titles, press,
-                                    staging / "pdf" / job.filename, version, state, readme, project.site.edition)
+                                    staging / "pdf" / job.filename, version, state, readme, project.site.edition,
+                                    blanks)
         shown = f"build/packs/{stem}/{press.name}"
         failed += [Diagnostic(Location(shown + (f":page {f.page}" if f.page else "")), f.message, f.code,
                               hint="see preflight.txt in the pack") for f in (report.errors if report else [])]

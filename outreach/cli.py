@@ -59,9 +59,16 @@ def cmd_serve(args) -> int:
 
 
 def cmd_check(args) -> int:
+    from . import release
+    from .build import site_url_of
     from .validate import load_project
 
-    project = load_project(_paths(args).content)
+    paths = _paths(args)
+    project = load_project(paths.content)
+    if any(doc.kind in release.PRINTED_KINDS and doc.status.state == "approved" for doc in project.documents):
+        unreleasable = release.check_site_url(project, site_url_of(paths), paths.mkdocs_yml)
+        if unreleasable:
+            raise OutreachError(unreleasable)
     print(f"content is valid: {len(project.documents)} documents, {len(project.texts())} texts, "
           f"{len(project.facts)} facts, {len(project.glossary)} glossary terms")
     return 0
@@ -157,6 +164,20 @@ def cmd_status(args) -> int:
     return 0
 
 
+def _contact_blanks(paths) -> tuple[str, ...]:
+    """The texts printed where a contact is missing, from the project's catalogs (none outside a project)."""
+    from .build import contact_blanks, localizers_for
+    from .validate import load_project
+
+    if not paths.content.is_dir():
+        return ()
+    try:
+        project = load_project(paths.content)
+        return contact_blanks(localizers_for(project, paths, for_print=True))
+    except OutreachError:
+        return ()
+
+
 def cmd_preflight(args) -> int:
     from . import pack, preflight
 
@@ -166,25 +187,51 @@ def cmd_preflight(args) -> int:
         presses = sorted(folder.glob("*.press.pdf"))
         if not presses:
             raise OutreachError(Diagnostic(Location(display_path(folder)), "no *.press.pdf in this folder",
-                                           "preflight.input", "give a printer pack folder or a PDF"))
-        kind = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))["kind"] \
-            if (folder / "manifest.json").exists() else None
+                                           "preflight.input", hint="give a printer pack folder or a PDF"))
     else:
         presses = [path]
-        kind = None
-    kind = args.product or kind or next((k for k in pack.PRODUCTS if path.name.startswith(k + "-")), None)
+    # the pack's manifest says what the product is and whether it is still a draft
+    manifest_file = (folder or path.parent) / "manifest.json"
+    manifest = json.loads(manifest_file.read_text(encoding="utf-8")) if manifest_file.exists() else {}
+    kind = args.product or manifest.get("kind") \
+        or next((k for k in pack.PRODUCTS if path.name.startswith(k + "-")), None)
     if kind is None:
         raise OutreachError(Diagnostic(Location(display_path(path)), "cannot tell which product this is",
-                                       "preflight.input", "pass --product leaflet, handbook or course"))
+                                       "preflight.input", hint="pass --product leaflet, handbook or course"))
     spec = pack.PRODUCTS[kind].spec
+    blanks = _contact_blanks(_paths(args))
     failed = False
     for press in presses:
-        report = preflight.preflight(press, spec, shown=press.name)
+        companions = sorted(p for p in folder.glob("*.pdf") if p.name != press.name) if folder else []
+        report = preflight.preflight(press, spec, shown=press.name, status=manifest.get("status"),
+                                     companions=companions, blanks=blanks)
         print(report.text(), end="")
         if folder is not None:
             (folder / "preflight.txt").write_text(report.text(), encoding="utf-8")
         failed = failed or not report.passed
     return 1 if failed else 0
+
+
+def cmd_proofsheet(args) -> int:
+    from .languages import LANGUAGES, get
+    from .proofsheet import write_proofsheets
+
+    paths = _paths(args)
+    languages = tuple(get(code) for code in args.languages) if args.languages else LANGUAGES
+    target = Path(args.out) if args.out else paths.out / "proofsheets"
+    edition = ""
+    site = paths.content / "site.yaml"
+    if site.exists():
+        import yaml
+
+        edition = str((yaml.safe_load(site.read_text(encoding="utf-8")) or {}).get("edition", ""))
+    written = write_proofsheets(paths.out / "packs", target, languages, edition)
+    for path in written:
+        print(f"wrote {display_path(path)}")
+    if not written:
+        print("no printed products in these languages", file=sys.stderr)
+        return 1
+    return 0
 
 
 def parser() -> argparse.ArgumentParser:
@@ -224,13 +271,29 @@ def parser() -> argparse.ArgumentParser:
 
     check_print = commands.add_parser(
         "preflight", help="check a press PDF or a printer pack as a printer would",
-        description="Check every page of a press PDF: TrimBox and BleedBox, page count, output intent, embedded "
-                    "fonts, no DeviceRGB, total ink, smallest text, image resolution, and for leaflets the folds "
-                    "and safe zone. For a pack folder, writes preflight.txt into it. Exit 1 on any error.")
+        description="Check every page of a press PDF: TrimBox and BleedBox, MediaBox at the origin, page count, an "
+                    "output intent naming a registered printing condition that fits the paper, no annotations, no "
+                    "unused colour spaces, embedded fonts, no DeviceRGB, total ink, smallest text, image resolution, "
+                    "and for leaflets the folds and safe zone. Unless the pack's manifest says the document is a "
+                    "draft, also that no QR code or printed URL leads to a placeholder host and no contact is blank. "
+                    "For a pack folder, checks the fonts of every PDF in it and writes preflight.txt into it. "
+                    "Exit 1 on any error.")
     check_print.add_argument("path", help="a *.press.pdf file or a folder under build/packs/")
     check_print.add_argument("--product", choices=["leaflet", "handbook", "course"],
                              help="what the PDF is (default: from the pack's manifest or the file name)")
     check_print.set_defaults(func=cmd_preflight)
+
+    proofsheet = commands.add_parser(
+        "proofsheet", help="write a review sheet per language: every page of every printed product",
+        description="For each language, write one PDF with every page of every printed product in that language "
+                    "(handbooks as reading spreads, leaflets outside and inside), each labelled with its product "
+                    "and page, and each product with its titles, status and printing condition, so that the Board "
+                    "can review a whole edition before approving it. Reads the printer packs in build/packs "
+                    "(run 'outreach build' first); a leaflet counts under its second language.")
+    proofsheet.add_argument("--out", metavar="DIR", help="where to write (default: build/proofsheets)")
+    proofsheet.add_argument("--language", dest="languages", action="append", metavar="CODE",
+                            help="only this language; repeatable")
+    proofsheet.set_defaults(func=cmd_proofsheet)
 
     i18n = commands.add_parser("i18n", help="translation catalogs: extract, update, compile, status",
                                description="Work with the gettext catalogs in locales/.")

@@ -175,17 +175,18 @@ class BackPanel:
 class LeafletPanels:
     """The six panels of a DL tri-fold printed on both sides of A4 landscape.
 
-    Outside, left to right: front cover (100 mm), back cover (100 mm), the
-    outside of the flap that tucks in (97 mm). Inside, left to right: the
-    inside of the flap (97 mm), then two 100 mm panels.
+    A letter fold. Outside, left to right: the outside of the flap that tucks
+    in (97 mm), back cover (100 mm), front cover (100 mm). Inside, left to
+    right: behind the cover (100 mm), behind the back (100 mm), the inside of
+    the flap (97 mm); the inside panels' texts run on in three columns.
     """
 
     front: CoverPanel = spec("front cover")
     back: BackPanel = spec("back cover: contacts and the QR code to the web page")
     flap: FiguresPanel = spec("outside of the tuck-in flap: the zones in figures")
-    inside_1: Panel = spec("inside, left (on the flap)")
-    inside_2: Panel = spec("inside, middle")
-    inside_3: Panel = spec("inside, right")
+    inside_1: Panel = spec("inside, left (behind the cover)")
+    inside_2: Panel = spec("inside, middle (behind the back)")
+    inside_3: Panel = spec("inside, right (on the flap)")
 
 
 @dataclass(frozen=True)

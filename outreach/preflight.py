@@ -9,12 +9,17 @@ from __future__ import annotations
 
 import math
 import re
+import shutil
 import subprocess
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterator
 
 import pikepdf
+
+from .press import BY_IDENTIFIER, REGISTERED_CONDITIONS, REGISTRY
+from .release import placeholder_host
 
 MM = 72 / 25.4
 TOLERANCE = 0.5  # points
@@ -33,11 +38,13 @@ class Spec:
     min_text_pt: float = 6.0
     min_ppi: float = 300.0
     max_ink: float = 3.0
+    paper: str = "coated"  # "coated" or "uncoated": which printing condition the output intent must name
 
 
-LEAFLET = Spec("leaflet", (297, 210), pages="2", safe_mm=4.0, folds_mm=((100, 200), (97, 197)))
-BOOKLET = Spec("booklet", (148, 210), pages="multiple-of-4", safe_mm=6.0)
-HANDOUT = Spec("handout", (210, 297), pages="any", safe_mm=6.0)
+# The leaflet is a letter fold: outside flap 97 | back 100 | cover 100, inside 100 | 100 | 97 (mm).
+LEAFLET = Spec("leaflet", (297, 210), pages="2", safe_mm=4.0, folds_mm=((97, 197), (100, 200)))
+BOOKLET = Spec("booklet", (148, 210), pages="multiple-of-4", safe_mm=6.0, paper="uncoated")
+HANDOUT = Spec("handout", (210, 297), pages="any", safe_mm=6.0, paper="uncoated")
 SPECS = {"leaflet": LEAFLET, "booklet": BOOKLET, "handout": HANDOUT}
 
 
@@ -93,7 +100,10 @@ def check_boxes(pdf: pikepdf.Pdf, spec: Spec, path: Path) -> Iterator[Finding]:
     width, height = (v * MM for v in spec.trim_mm)
     bleed = spec.bleed_mm * MM
     for number, page in enumerate(pdf.pages, start=1):
-        trim, bleed_box = _box(page, "/TrimBox"), _box(page, "/BleedBox")
+        trim, bleed_box, media = _box(page, "/TrimBox"), _box(page, "/BleedBox"), _box(page, "/MediaBox")
+        if media and (abs(media[0]) > 0.01 or abs(media[1]) > 0.01):
+            yield Finding("boxes.origin", f"the MediaBox starts at ({media[0]:g}, {media[1]:g}), not at the origin "
+                          "(0, 0), which some RIPs and imposition tools get wrong", number)
         if trim is None:
             yield Finding("boxes.trim", "no TrimBox", number)
             continue
@@ -121,14 +131,58 @@ def check_page_count(pdf: pikepdf.Pdf, spec: Spec, path: Path) -> Iterator[Findi
 
 
 def check_output_intent(pdf: pikepdf.Pdf, spec: Spec, path: Path) -> Iterator[Finding]:
+    """A PDF/X output intent that names a characterised printing condition (registered at color.org), fits the
+    product's paper, and carries its CMYK profile."""
     intents = pdf.Root.get("/OutputIntents")
     pdfx = [i for i in (intents or []) if i.get("/S") == "/GTS_PDFX"]
     if not pdfx:
         yield Finding("pdfx.intent", "no PDF/X output intent")
         return
-    profile = pdfx[0].get("/DestOutputProfile")
+    intent = pdfx[0]
+    profile = intent.get("/DestOutputProfile")
     if profile is None or int(profile.get("/N", 0)) != 4:
         yield Finding("pdfx.intent", "the output intent has no CMYK (4-component) ICC profile")
+    identifier = str(intent.get("/OutputConditionIdentifier", ""))
+    registry = str(intent.get("/RegistryName", ""))
+    if identifier not in REGISTERED_CONDITIONS or registry != REGISTRY:
+        yield Finding("pdfx.condition", f"the output intent names '{identifier}'"
+                      + (f" in registry '{registry}'" if registry else " with no RegistryName")
+                      + f", not a characterised printing condition registered at {REGISTRY} (such as FOGRA39 "
+                      "for coated or FOGRA29 for uncoated paper)")
+    elif not str(intent.get("/Info", "")).strip():
+        yield Finding("pdfx.condition", f"the output intent {identifier} has no Info (the condition in words)")
+    wanted = next((c for c in BY_IDENTIFIER.values() if c.paper == spec.paper), None)
+    known = BY_IDENTIFIER.get(identifier)
+    if wanted and known and known is not wanted:
+        yield Finding("pdfx.condition", f"the output intent is {identifier}, for {known.paper} paper; this "
+                      f"{spec.product} prints on {spec.paper} paper: {wanted.identifier}")
+
+
+def check_annotations(pdf: pikepdf.Pdf, spec: Spec, path: Path) -> Iterator[Finding]:
+    """PDF/X forbids annotations (links, notes, form fields) inside the BleedBox: the printable area."""
+    for number, page in enumerate(pdf.pages, start=1):
+        area = _box(page, "/BleedBox") or _box(page, "/TrimBox") or _box(page, "/MediaBox")
+        inside: dict[str, int] = {}
+        for annotation in page.obj.get("/Annots", []):
+            subtype = str(annotation.get("/Subtype", "/Annot")).lstrip("/")
+            rect = [float(v) for v in annotation.get("/Rect", [0, 0, 0, 0])]
+            x0, x1 = sorted(rect[0::2])
+            y0, y1 = sorted(rect[1::2])
+            if subtype != "PrinterMark" and x0 < area[2] and x1 > area[0] and y0 < area[3] and y1 > area[1]:
+                inside[subtype] = inside.get(subtype, 0) + 1
+        if inside:
+            shown = ", ".join(f"{count} {kind}" for kind, count in sorted(inside.items()))
+            yield Finding("pdfx.annotations", f"annotations in the printable area ({shown}): PDF/X forbids them",
+                          number)
+
+
+def check_colour_spaces(pdf: pikepdf.Pdf, spec: Spec, path: Path) -> Iterator[Finding]:
+    """Every colour space declared in a page's resources is used by what draws with them."""
+    reported = set()
+    for page, name in _walked(pdf).unused_spaces:
+        if (page, name) not in reported:
+            reported.add((page, name))
+            yield Finding("pdfx.colour-space", f"unused colour space {name} in the resources", page)
 
 
 # ------------------------------------------------------------ content streams
@@ -174,6 +228,7 @@ class Walk:
     text_sizes: list[tuple[int, float]] = field(default_factory=list)
     images: list[tuple[int, str, float]] = field(default_factory=list)  # page, name, effective ppi
     fonts: dict[str, tuple[int, bool]] = field(default_factory=dict)  # font name → (page, embedded)
+    unused_spaces: list[tuple[int, str]] = field(default_factory=list)  # page, colour space name
 
 
 def _font_embedded(font) -> bool:
@@ -211,6 +266,7 @@ def _walk_stream(stream, resources, page_no: int, ctm, walk: Walk, seen: set) ->
     stack = []
     tm = [1, 0, 0, 1, 0, 0]
     size = 0.0
+    selected = set()
     for operands, operator in pikepdf.parse_content_stream(stream):
         op = str(operator)
         if op == "q":
@@ -222,6 +278,7 @@ def _walk_stream(stream, resources, page_no: int, ctm, walk: Walk, seen: set) ->
         elif op in ("rg", "RG"):
             walk.rgb.append((page_no, f"'{op}' colour operator"))
         elif op in ("cs", "CS"):
+            selected.add(str(operands[0]))
             space = _resources_colorspace(resources, operands[0])
             if space == "/DeviceRGB":
                 walk.rgb.append((page_no, f"colour space {operands[0]}"))
@@ -256,6 +313,9 @@ def _walk_stream(stream, resources, page_no: int, ctm, walk: Walk, seen: set) ->
                     walk.rgb.append((page_no, f"image {operands[0]}"))
             else:
                 _walk_xobject(xobject, page_no, ctm, walk, seen, f"form {operands[0]}")
+    if resources is not None:
+        walk.unused_spaces += [(page_no, str(name)) for name in resources.get("/ColorSpace", {}).keys()
+                               if str(name) not in selected]
 
 
 def _walk_xobject(xobject, page_no, ctm, walk: Walk, seen: set, label: str) -> None:
@@ -386,6 +446,8 @@ CHECKS: list[tuple[str, Check]] = [
     ("boxes", check_boxes),
     ("page count", check_page_count),
     ("output intent", check_output_intent),
+    ("no annotations", check_annotations),
+    ("no unused colour spaces", check_colour_spaces),
     ("fonts embedded", check_fonts),
     ("no DeviceRGB", check_colour),
     ("total ink", check_ink),
@@ -395,12 +457,85 @@ CHECKS: list[tuple[str, Check]] = [
 ]
 
 
-def preflight(path: Path, spec: Spec, shown: str | None = None) -> Report:
-    """Run every check on one press file."""
+# ------------------------------------------------------------ release gate
+
+URL = re.compile(r"https?://([^/\s:?#]+)", re.IGNORECASE)
+
+
+def page_texts(path: Path) -> list[str]:
+    """The text of each page in reading order (poppler's pdftotext)."""
+    text = subprocess.run(["pdftotext", str(path), "-"], check=True, capture_output=True, text=True).stdout
+    return text.split("\f")
+
+
+def _squeezed(text: str) -> str:
+    """Text without white space, word joiners or soft hyphens: how to find a phrase whatever its line breaks."""
+    return "".join(text.replace("\u2060", "").replace("\u00ad", "").split())
+
+
+def qr_codes(path: Path, resolution: int = 150) -> list[tuple[int, str]]:
+    """What the QR codes on each page say: the pages rasterised by poppler, read by zbar."""
+    found = []
+    with tempfile.TemporaryDirectory() as work:
+        subprocess.run(["pdftoppm", "-gray", "-r", str(resolution), "-png", str(path), f"{work}/page"], check=True,
+                       capture_output=True)
+        for image in sorted(Path(work).glob("page-*.png")):
+            number = int(image.stem.rsplit("-", 1)[1])
+            run = subprocess.run(["zbarimg", "--quiet", "--raw", "-Sdisable", "-Sqrcode.enable", str(image)],
+                                 capture_output=True, text=True)
+            found += [(number, line.strip()) for line in run.stdout.splitlines() if line.strip()]
+    return found
+
+
+def check_release(path: Path, status: str | None, blanks: tuple[str, ...] = ()) -> Iterator[Finding]:
+    """A file that is to be printed (its status is not 'draft'; unknown counts as not) must not send readers to a
+    placeholder address, by QR code or printed URL, nor print a blank where the contacts go."""
+    if status == "draft":
+        return
+    fix = "set site_url in mkdocs.yml to the address the site is published at (or build with --site-url)"
+    for number, text in enumerate(page_texts(path), start=1):
+        hosts = sorted({match.group(1) for match in URL.finditer(text) if placeholder_host(match.group(1))})
+        for host in hosts:
+            yield Finding("release.url", f"a printed URL leads to {host}, a placeholder host: {fix}", number)
+        flat = _squeezed(text)
+        for blank in blanks:
+            if blank and _squeezed(blank) in flat:
+                yield Finding("release.contacts", f"contact details are missing: '{blank}' is printed in their "
+                              "place; fill in content/contacts.yaml", number)
+                break
+    if shutil.which("zbarimg") is None:
+        yield Finding("release.qr", "cannot read the QR codes: zbarimg is missing (bash scripts/setup.sh installs "
+                      "Debian's zbar-tools)")
+        return
+    for number, data in qr_codes(path):
+        match = URL.match(data)
+        if match and placeholder_host(match.group(1)):
+            yield Finding("release.qr", f"the QR code leads to {data}, a placeholder host: {fix}", number)
+
+
+def check_companion_fonts(path: Path) -> Iterator[Finding]:
+    """Every font embedded in another file of the pack (the proof)."""
+    with pikepdf.open(path) as pdf:
+        for name, (page, embedded) in sorted(walk_pdf(pdf).fonts.items()):
+            if not embedded:
+                yield Finding("fonts.embedded", f"{path.name}: font {name.lstrip('/')} is not embedded", page)
+
+
+def preflight(path: Path, spec: Spec, shown: str | None = None, status: str | None = None,
+              companions=(), blanks: tuple[str, ...] = ()) -> Report:
+    """Run every check on one press file, the font check on the other PDFs of its pack (``companions``), and
+    unless the file is a draft the release gate (``blanks``: the texts printed in place of missing contacts)."""
     report = Report(shown or str(path), spec, checks=[name for name, _ in CHECKS])
     with pikepdf.open(path) as pdf:
         report.pages = len(pdf.pages)
         for _, check in CHECKS:
             report.findings.extend(check(pdf, spec, path))
         _WALKS.clear()
+    for companion in companions:
+        report.findings.extend(check_companion_fonts(Path(companion)))
+    if companions:
+        report.checks.append("fonts embedded in " + ", ".join(Path(c).name for c in companions))
+    if status != "draft":
+        report.checks.append(f"release ({status or 'status unknown'}): URLs, QR codes, contacts")
+        report.findings.extend(check_release(path, status, blanks))
     return report

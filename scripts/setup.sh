@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Set up everything the build (and, with --test, the tests) need:
-# Debian packages (fonts, HarfBuzz subsetting, poppler, gettext) and a
+# Debian packages (fonts, HarfBuzz subsetting, poppler, Fogra's characterisation
+# data and ArgyllCMS for the press files' output profiles, zbar to read QR codes
+# back at release, gettext) and a
 # virtual environment in .venv with the pinned dependencies of
 # requirements.lock. Running it again skips whatever is already in place.
 set -euo pipefail
@@ -19,7 +21,8 @@ if ! "$python" -c 'import sys; sys.exit(sys.version_info < (3, 11))'; then
   exit 1
 fi
 
-packages=(fonts-noto-core fonts-noto-cjk libharfbuzz-subset0 libgs-common poppler-utils python3-venv)
+packages=(fonts-noto-core fonts-noto-cjk libharfbuzz-subset0 libgs-common poppler-utils python3-venv
+          icc-profiles-free argyll zbar-tools)
 if [ "${1:-}" = "--test" ]; then
   packages+=(gettext qpdf chromium)
 fi

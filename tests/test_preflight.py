@@ -12,6 +12,7 @@ import pikepdf
 import pytest
 import weasyprint
 
+from outreach import pack, press
 from outreach import preflight as pf
 from outreach.render.print import color_profile_rule
 
@@ -22,18 +23,21 @@ BLACK = "device-cmyk(0 0 0 1)"
 
 
 def make_pdf(path: Path, body: str, page: str = LEAFLET_PAGE, bleed: bool = True, colour: str = BLACK,
-             extra_css: str = "", intent: bool = True) -> Path:
+             extra_css: str = "", intent: bool = True, finish: bool = True, paper: str = "coated") -> Path:
+    """A PDF from WeasyPrint, finished as the build finishes press files (unless ``finish`` is false)."""
     css = "\n".join([color_profile_rule() if intent else "", page.format(bleed="bleed: 3mm" if bleed else ""),
                      TEXT.format(colour=colour), extra_css])
     html = f'<html lang="vi"><head><meta charset="utf-8"><style>{css}</style></head><body>{body}</body></html>'
     weasyprint.HTML(string=html).write_pdf(path, pdf_variant="pdf/x-4" if intent else None)
+    if intent and finish:
+        press.finish(path, press.CONDITIONS[paper])
     return path
 
 
 def leaflet_body(text: str = "Tổ chức đảng và công đoàn") -> str:
     panel = '<div style="position:absolute; left:{left}mm; top:10mm; width:{width}mm">{text}</div>'
     pages = []
-    for lefts in ((7, 107, 207), (7, 104, 204)):
+    for lefts in ((7, 104, 204), (7, 107, 207)):  # outside folds at 97 and 197 mm, inside at 100 and 200
         pages.append('<section style="position:relative; height:210mm; page-break-after:always">'
                      + "".join(panel.format(left=left, width=80, text=text) for left in lefts) + "</section>")
     return "".join(pages)
@@ -77,7 +81,7 @@ def test_wrong_trim_size_is_caught(tmp_path):
 
 def test_a_booklet_of_30_pages_is_caught(tmp_path):
     body = "".join('<p style="page-break-after: always">Trang</p>' for _ in range(30))
-    path = make_pdf(tmp_path / "thirty.pdf", body, page=BOOKLET_PAGE)
+    path = make_pdf(tmp_path / "thirty.pdf", body, page=BOOKLET_PAGE, paper="uncoated")
     report = pf.preflight(path, pf.BOOKLET)
     assert codes(report) == {"pages.count"}
     assert "30 pages: a saddle-stitched booklet needs a multiple of 4 (add 2 or remove 2)" in report.text()
@@ -104,7 +108,7 @@ def test_text_across_a_fold_is_caught(tmp_path):
                                "Ngang&nbsp;qua&nbsp;nếp&nbsp;gấp</div>")
     report = pf.preflight(make_pdf(tmp_path / "fold.pdf", across), pf.LEAFLET)
     assert codes(report) == {"layout.safe-zone"}
-    assert "page 2: error: text across the fold at 97 mm: 'Ngang'" in report.text()
+    assert "page 2: error: text across the fold at 100 mm: 'Ngang'" in report.text()
 
 
 def test_text_too_close_to_the_trim_or_too_small_is_caught(tmp_path):
@@ -120,6 +124,150 @@ def test_text_too_close_to_the_trim_or_too_small_is_caught(tmp_path):
 def test_a_pdf_without_output_intent_is_caught(tmp_path):
     report = pf.preflight(make_pdf(tmp_path / "plain.pdf", leaflet_body(), intent=False), pf.LEAFLET)
     assert "pdfx.intent" in codes(report)
+
+
+def test_what_weasyprint_writes_is_not_yet_pdf_x(tmp_path):
+    """Its MediaBox starts at minus the bleed, every page declares Lab and ICC colour spaces it does not use,
+    and the output intent is named after the profile, not a printing condition."""
+    report = pf.preflight(make_pdf(tmp_path / "raw.pdf", leaflet_body(), finish=False), pf.LEAFLET)
+    assert codes(report) == {"boxes.origin", "pdfx.colour-space", "pdfx.condition"}
+    assert "page 1: error: the MediaBox starts at (-8.50394, -8.50394), not at the origin (0, 0)" in report.text()
+    assert "page 1: error: unused colour space /lab-d50 in the resources [pdfx.colour-space]" in report.text()
+    assert ("error: the output intent names 'Artifex CMYK SWOP Profile' with no RegistryName, not a characterised "
+            "printing condition registered at http://www.color.org") in report.text()
+
+
+def test_finished_press_files_name_the_printing_condition_of_their_paper(tmp_path):
+    coated = make_pdf(tmp_path / "coated.pdf", leaflet_body())
+    with pikepdf.open(coated) as pdf:
+        intent = pdf.Root.OutputIntents[0]
+        assert str(intent.OutputConditionIdentifier) == "FOGRA39"
+        assert str(intent.RegistryName) == "http://www.color.org"
+        assert "paper type 1 or 2" in str(intent.Info)
+        profile = intent.DestOutputProfile.read_bytes()
+        assert profile[16:24] == b"CMYKLab " and int(intent.DestOutputProfile.N) == 4
+        assert [float(v) for v in pdf.pages[0].MediaBox][:2] == [0, 0]
+        assert [round(float(v) / pf.MM, 1) for v in pdf.pages[0].TrimBox] == [3, 3, 300, 213]
+    assert pf.preflight(coated, pf.LEAFLET).passed
+    uncoated_leaflet = pf.preflight(make_pdf(tmp_path / "uncoated.pdf", leaflet_body(), paper="uncoated"), pf.LEAFLET)
+    assert codes(uncoated_leaflet) == {"pdfx.condition"}
+    assert ("the output intent is FOGRA29, for uncoated paper; this leaflet prints on coated paper: FOGRA39"
+            in uncoated_leaflet.text())
+    assert {name: product.condition.identifier for name, product in pack.PRODUCTS.items()} == {
+        "leaflet": "FOGRA39", "handbook": "FOGRA29", "course": "FOGRA29"}
+
+
+def test_an_output_intent_without_a_registered_condition_is_caught(tmp_path):
+    path = make_pdf(tmp_path / "swop.pdf", leaflet_body())
+    with pikepdf.open(path, allow_overwriting_input=True) as pdf:
+        intent = pdf.Root.OutputIntents[0]
+        intent.OutputConditionIdentifier = pikepdf.String("My printer's CMYK")
+        pdf.save(path)
+    report = pf.preflight(path, pf.LEAFLET)
+    assert codes(report) == {"pdfx.condition"}
+    assert "names 'My printer's CMYK' in registry 'http://www.color.org', not a characterised" in report.text()
+
+
+def test_an_annotation_in_the_printable_area_is_caught(tmp_path):
+    path = make_pdf(tmp_path / "link.pdf", leaflet_body())
+    with pikepdf.open(path, allow_overwriting_input=True) as pdf:
+        def link(rect):
+            return pdf.make_indirect(pikepdf.Dictionary(Type=pikepdf.Name.Annot, Subtype=pikepdf.Name.Link,
+                                                        Rect=rect, Border=[0, 0, 0]))
+        pdf.pages[1].Annots = pdf.make_indirect(pikepdf.Array([link([100, 100, 200, 120])]))
+        # outside the BleedBox: allowed
+        pdf.pages[0].Annots = pdf.make_indirect(pikepdf.Array([link([-50, -50, -10, -10])]))
+        pdf.save(path)
+    report = pf.preflight(path, pf.LEAFLET)
+    assert codes(report) == {"pdfx.annotations"}
+    assert "page 2: error: annotations in the printable area (1 Link): PDF/X forbids them" in report.text()
+    assert "page 1:" not in report.text()
+
+
+def test_links_stay_in_the_screen_copy_and_leave_the_press_file(tmp_path):
+    body = leaflet_body('<a href="https://tuyengiao.binhphuoc.gov.vn/">Trang</a>')
+    raw = make_pdf(tmp_path / "raw.pdf", body, finish=False, extra_css="a { color: inherit }")
+    screen = tmp_path / "screen.pdf"
+    pack.screen_copy(raw, screen)
+    press.finish(raw, press.CONDITIONS["coated"])
+    with pikepdf.open(screen) as pdf:
+        assert sum(len(page.get("/Annots", [])) for page in pdf.pages) == 6
+    with pikepdf.open(raw) as pdf:
+        assert all("/Annots" not in page for page in pdf.pages)
+    assert pf.preflight(raw, pf.LEAFLET).passed
+
+
+def test_an_unused_colour_space_is_caught(tmp_path):
+    path = make_pdf(tmp_path / "lab.pdf", leaflet_body())
+    with pikepdf.open(path, allow_overwriting_input=True) as pdf:
+        resources = pdf.pages[0].Resources
+        resources.ColorSpace = pikepdf.Dictionary({"/lab-d50": pikepdf.Array([pikepdf.Name.Lab, pikepdf.Dictionary(
+            WhitePoint=[0.9642, 1, 0.8251])])})
+        pdf.save(path)
+    report = pf.preflight(path, pf.LEAFLET)
+    assert codes(report) == {"pdfx.colour-space"}
+    assert "page 1: error: unused colour space /lab-d50 in the resources" in report.text()
+
+
+def test_an_unembedded_font_in_the_proof_fails_the_pack(tmp_path):
+    path = make_pdf(tmp_path / "good.press.pdf", leaflet_body())
+    slug = tmp_path / "old.proof.pdf"
+    with pikepdf.new() as pdf:
+        page = pdf.add_blank_page(page_size=(200, 100))
+        page.Resources = pikepdf.Dictionary(Font=pikepdf.Dictionary(F1=pdf.make_indirect(pikepdf.Dictionary(
+            Type=pikepdf.Name.Font, Subtype=pikepdf.Name.Type1, BaseFont=pikepdf.Name.Helvetica))))
+        page.Contents = pdf.make_stream(b"BT /F1 8 Tf 10 10 Td (PROOF) Tj ET")
+        pdf.save(slug)
+    report = pf.preflight(path, pf.LEAFLET, companions=[slug])
+    assert codes(report) == {"fonts.embedded"}
+    assert "page 1: error: old.proof.pdf: font Helvetica is not embedded [fonts.embedded]" in report.text()
+
+
+# ------------------------------------------------------------ the release gate
+
+QR_PAGE = ('<div style="position:absolute; left:120mm; top:60mm; width:30mm">{qr}</div>'
+           '<div style="position:absolute; left:120mm; top:95mm; font-size:8pt">{url}</div>')
+
+
+def release_pdf(tmp_path: Path, url: str, extra: str = "") -> Path:
+    from outreach.render.print import qr_svg
+
+    body = leaflet_body() + QR_PAGE.format(qr=qr_svg(url), url=url) + extra
+    return make_pdf(tmp_path / f"release-{len(list(tmp_path.iterdir()))}.pdf", body,
+                    extra_css=".qr svg, svg { width: 30mm; height: 30mm }")
+
+
+def test_a_press_file_for_print_must_not_lead_to_a_placeholder_host(tmp_path):
+    path = release_pdf(tmp_path, "https://outreach.example.org/vi/leaflets/owners/")
+    approved = pf.preflight(path, pf.LEAFLET, status="approved")
+    assert codes(approved) == {"release.url", "release.qr"}
+    assert ("page 2: error: a printed URL leads to outreach.example.org, a placeholder host: set site_url in "
+            "mkdocs.yml to the address the site is published at (or build with --site-url) [release.url]"
+            in approved.text())
+    assert ("page 2: error: the QR code leads to https://outreach.example.org/vi/leaflets/owners/, a placeholder "
+            "host: set site_url in mkdocs.yml" in approved.text())
+    assert pf.preflight(path, pf.LEAFLET, status="draft").passed  # a draft may be proofed
+    assert not pf.preflight(path, pf.LEAFLET).passed  # a file whose status is unknown is held to the rule
+    for host in ("localhost:8000", "leaflets.invalid", "site.test", "127.0.0.1", "www.example.com"):
+        report = pf.preflight(release_pdf(tmp_path, f"http://{host}/vi/"), pf.LEAFLET, status="reviewed")
+        assert "release.qr" in codes(report), host
+
+
+def test_a_press_file_for_print_with_the_real_address_and_contacts_passes(tmp_path):
+    path = release_pdf(tmp_path, "https://tuyengiao.binhphuoc.gov.vn/vi/")
+    report = pf.preflight(path, pf.LEAFLET, status="approved", blanks=("[chưa có – Ban Tuyên giáo sẽ bổ sung]",))
+    assert report.passed, report.text()
+
+
+def test_a_press_file_for_print_must_not_print_blank_contacts(tmp_path):
+    blank = "[chưa có – Ban Tuyên giáo sẽ bổ sung]"
+    path = release_pdf(tmp_path, "https://tuyengiao.binhphuoc.gov.vn/vi/",
+                       f'<div style="position:absolute; left:110mm; top:150mm; width:60mm">Điện thoại: {blank}</div>')
+    report = pf.preflight(path, pf.LEAFLET, status="approved", blanks=(blank, "[미정 – 선전교육위원회에서 추후 기재]"))
+    assert codes(report) == {"release.contacts"}
+    assert (f"page 2: error: contact details are missing: '{blank}' is printed in their place; fill in "
+            "content/contacts.yaml [release.contacts]") in report.text()
+    assert pf.preflight(path, pf.LEAFLET, status="draft", blanks=(blank,)).passed
 
 
 def test_too_much_ink_is_caught(tmp_path):
@@ -172,8 +320,11 @@ def test_press_screen_and_proof_files(fixture_build):
         bleed = [float(v) for v in page.BleedBox]
         assert round((trim[2] - trim[0]) / pf.MM) == 297 and round((bleed[2] - bleed[0]) / pf.MM) == 303
         assert str(press.Root.OutputIntents[0].S) == "/GTS_PDFX"
+        assert [float(v) for v in page.MediaBox][:2] == [0, 0]
+        assert "/Annots" not in page
     with pikepdf.open(root / f"build/pdf/{name}.pdf") as screen:
-        assert [float(v) for v in screen.pages[0].CropBox] == trim
+        crop = [float(v) for v in screen.pages[0].CropBox]
+        assert (crop[2] - crop[0], crop[3] - crop[1]) == pytest.approx((trim[2] - trim[0], trim[3] - trim[1]))
     with pikepdf.open(root / f"build/packs/{name}/{name}.proof.pdf") as proof:
         assert len(proof.pages) == 2
         width = float(proof.pages[0].MediaBox[2]) - float(proof.pages[0].MediaBox[0])

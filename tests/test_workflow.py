@@ -102,7 +102,7 @@ def test_draft_and_approved_press_files(tmp_path):
                              "status:\n  state: approved\n  by: Trưởng Ban Tuyên giáo\n  date: 2026-11-20")
     root = write_project(tmp_path, {"content/leaflets/test.yaml": signed, "content/contacts.yaml": FILLED_CONTACTS})
     fill_catalogs(root)
-    build(Paths(root))
+    build(Paths(root), site_url="https://tuyengiao.binhphuoc.gov.vn/outreach/")
     pack = root / "build/packs/leaflet-test.vi-ja"
     assert json.loads((pack / "manifest.json").read_text())["status"] == "approved"
     assert "DRAFT" not in pdftotext(pack / "leaflet-test.vi-ja.proof.pdf")
