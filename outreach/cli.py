@@ -19,13 +19,20 @@ def _paths(args):
     return Paths(Path(args.root).resolve())
 
 
-def cmd_build(args) -> int:
-    from .build import build
+def _site_languages(args):
+    """The languages asked for with --language, Vietnamese (the source) always first."""
     from .languages import LANGUAGES, get
 
     languages = tuple(get(code) for code in args.languages) if args.languages else LANGUAGES
     if languages[0] is not LANGUAGES[0]:
         languages = (LANGUAGES[0], *[lang for lang in languages if lang is not LANGUAGES[0]])
+    return languages
+
+
+def cmd_build(args) -> int:
+    from .build import build
+
+    languages = _site_languages(args)
     result = build(_paths(args), site_url=args.site_url, languages=languages)
     for warning in result.warnings:
         print(warning.format(), file=sys.stderr)
@@ -47,14 +54,10 @@ def cmd_build(args) -> int:
 
 
 def cmd_serve(args) -> int:
-    from .languages import LANGUAGES, get
     from .serve import serve
 
-    languages = tuple(get(code) for code in args.languages) if args.languages else LANGUAGES
-    if languages[0] is not LANGUAGES[0]:
-        languages = (LANGUAGES[0], *[lang for lang in languages if lang is not LANGUAGES[0]])
-    serve(_paths(args), host=args.host, port=args.port, languages=languages, preview=not args.no_preview,
-          log=lambda message: print(message, flush=True))
+    serve(_paths(args), host=args.host, port=args.port, languages=_site_languages(args),
+          preview=not args.no_preview, log=lambda message: print(message, flush=True))
     return 0
 
 

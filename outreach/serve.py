@@ -304,20 +304,20 @@ def inject(page: str, key: str, generation: int) -> str:
     return page[:at] + tag + page[at:] if at >= 0 else page + tag
 
 
-def preview_page(state: State, generation: int) -> str:
+def preview_page(state: State, folder: Path) -> str:
+    """Every previewed product with its page images (the files pdftoppm wrote, in page order)."""
     rows = []
     for product in state.products:
+        stem, label = product["stem"], html.escape(product["label"])
         images = "".join(
-            f'<img src="/__preview/img/{urllib.parse.quote(product["stem"])}/page-{n:0{width}d}.png'
-            f'?v={product.get("version", "")}" alt="{html.escape(product["label"])}, page {n}" loading="lazy">'
-            for width in [len(str(product["pages"])) if product["pages"] >= 10 else 1]
-            for n in range(1, product["pages"] + 1))
+            f'<img src="/__preview/img/{urllib.parse.quote(stem)}/{image.name}?v={product.get("version", "")}" '
+            f'alt="{label}, page {number}" loading="lazy">'
+            for number, image in enumerate(sorted((folder / stem).glob("page-*.png")), 1))
         note = f'<p class="note">{html.escape(product["note"])}</p>' if product.get("note") else ""
-        rows.append(f'<section id="{html.escape(product["stem"])}"><h2>{html.escape(product["title"])} — '
-                    f'{html.escape(product["label"])} <small>{product["pages"]} pages</small></h2>{note}'
-                    f'<div class="pages">{images}</div></section>')
+        rows.append(f'<section id="{html.escape(stem)}"><h2>{html.escape(product["title"])} — {label} '
+                    f'<small>{product["pages"]} pages</small></h2>{note}<div class="pages">{images}</div></section>')
     body = "".join(rows) or "<p>The preview is being made…</p>"
-    return inject(PREVIEW_HTML.replace("{body}", body), "preview", generation)
+    return inject(PREVIEW_HTML.replace("{body}", body), "preview", state.preview)
 
 
 def handler_for(builder: Builder):
@@ -350,7 +350,7 @@ def handler_for(builder: Builder):
             if path == WAIT_PATH:
                 return self.wait(urllib.parse.parse_qs(url.query))
             if path == PREVIEW_PATH:
-                return self.send_body(preview_page(state, state.preview).encode(), "text/html; charset=utf-8")
+                return self.send_body(preview_page(state, builder.preview_dir).encode(), "text/html; charset=utf-8")
             if path.startswith(PREVIEW_PATH + "img/"):
                 return self.file(builder.preview_dir, path[len(PREVIEW_PATH + "img/"):])
             if path.endswith("/sw.js"):
