@@ -183,7 +183,7 @@ def site_key(work: Path, base_config: Path) -> str:
     import mkdocs
 
     return input_key(f"{mkdocs.__version__} {material.__version__}", [
-        base_config, Path(web.__file__), web.TEMPLATES / "web" / "sw.js.j2", web.IFRAME_WORKER,
+        base_config, Path(web.__file__), web.HOOKS, web.TEMPLATES / "web" / "sw.js.j2", web.IFRAME_WORKER,
         work / "mkdocs.yml", *sorted(p for p in (work / "docs").rglob("*") if p.is_file()),
         *sorted(p for p in web.OVERRIDES.rglob("*") if p.is_file())])
 
