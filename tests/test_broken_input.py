@@ -226,3 +226,27 @@ def test_a_failed_build_keeps_the_published_output(translated, tmp_path):
         build(Paths(root))
     after = {p.relative_to(root): p.stat().st_mtime_ns for p in (root / "build").rglob("*") if p.is_file()}
     assert after == before
+
+
+def test_a_word_too_long_for_its_panel_names_the_panel_the_pair_and_the_source(translated, tmp_path):
+    root = tmp_path / "project"
+    shutil.copytree(translated, root)
+    path = root / "locales/en/LC_MESSAGES/messages.po"
+    text = path.read_text(encoding="utf-8")
+    text = text.replace('msgid "Gặp chúng tôi."\nmsgstr ""', 'msgid "Gặp chúng tôi."\nmsgstr "Meet us."')
+    text = text.replace('msgstr "How a worker joins the Party"',
+                        'msgstr "Joining: Pneumonoultramicroscopicsilicovolcanoconiosis"')
+    path.write_text(text, encoding="utf-8")
+    assert run(["i18n", "check"], root).returncode == 0  # 54 characters: within the 70 the field has
+    result = run(["build"], root)
+    assert result.returncode == 1
+    lines = result.stderr.splitlines()
+    assert lines[0].startswith("content/leaflets/test.yaml:12:14: error: leaflet-test.vi-en.pdf (vi+en): text does "
+                               "not fit panel 'inside_1' (en text): 'Pneumonoultramicroscopicsilicovolcanoconiosis' "
+                               "is ")
+    assert lines[0].endswith(" mm wider than the panel [print.overflow]")
+    assert lines[1] == "        heading: Quy trình kết nạp đảng viên"
+    assert lines[3] == ('  help: shorten the en translation (msgctxt "leaflet.test:panels.inside_1.heading"), or '
+                        "break the long word")
+    assert "preflight" not in result.stderr and "safe zone" not in result.stderr
+    assert not (root / "build" / "pdf").exists()
