@@ -191,6 +191,7 @@ def print_html(job: PrintJob, project: Project, localizers: dict[str, Localizer]
 
 
 PX_TO_MM = 25.4 / 96
+WORD_SLACK = 1 / PX_TO_MM  # 1 mm, in CSS px
 RANDOM_DOCUMENT_ID = re.compile(rb"xmp\.did:[0-9a-f-]{36}")
 
 
@@ -236,7 +237,8 @@ def overflowing_panels(document) -> list[tuple[str, str, str, str]]:
             right = box.content_box_x() + box.width
             inside = list(_descendants(box))
             texts = [child for child in inside if isinstance(child, TextBox)]
-            wide = [child for child in texts if child.position_x + child.width - right > 0.5]
+            # a word may reach 1 mm into the panel's padding (the safe zone is 6 mm from the trim, the padding 7)
+            wide = [child for child in texts if child.position_x + child.width - right > WORD_SLACK]
             if wide:
                 word = max(wide[0].text.split(), key=len, default=wide[0].text)
                 found.append((panel, f"'{word}' is {(wide[0].position_x + wide[0].width - right) * PX_TO_MM:.1f} mm "
