@@ -266,7 +266,10 @@ def _os_error(exc: OSError) -> str:
             "somewhere you may write" if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS) else
             "free some space and build again" if exc.errno == errno.ENOSPC else "check the path")
     shown = display_path(path) if path else "outreach"
-    return f"{shown}: error: cannot {'write' if exc.errno != errno.ENOENT else 'find'} this: {what} [io]\n  help: {hint}"
+    verb = "find" if exc.errno == errno.ENOENT else "write" if "build" in Path(path).parts else "read"
+    if verb == "read" and exc.errno in (errno.EACCES, errno.EPERM):
+        hint = "check that you may read the project's files (ls -l), or run as their owner"
+    return f"{shown}: error: cannot {verb} this: {what} [io]\n  help: {hint}"
 
 
 def main(argv: list[str] | None = None) -> int:

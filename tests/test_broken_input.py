@@ -172,29 +172,35 @@ def test_a_closed_pipe_ends_quietly(translated):
     assert result.returncode == 141
 
 
-def test_a_read_only_build_folder_is_one_located_line(translated, tmp_path):
-    """A real read-only folder: as root (who may write anywhere), the build runs as an unprivileged user."""
-    root = tmp_path / "ro"
-    shutil.copytree(translated, root)
-    (root / "build").mkdir()
-    command = [sys.executable, "-m", "outreach", "build"]
-    if os.geteuid() == 0:
-        if not shutil.which("setpriv"):
-            pytest.skip("setpriv is needed to drop root's privileges")
-        for path in [tmp_path, *tmp_path.parents]:
-            path.chmod(path.stat().st_mode | 0o005)  # others may enter the folders on the way
-        subprocess.run(["chmod", "-R", "a+rX", str(root)], check=True)
-        command = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", *command]
-    (root / "build").chmod(0o555)
-    env = {**os.environ, "HOME": str(root), "PYTHONPATH": str(Path(__file__).resolve().parent.parent)}
-    result = subprocess.run(command, cwd=root, capture_output=True, text=True, timeout=300, env=env)
-    assert "Traceback" not in result.stderr
-    assert result.returncode == 1
-    assert result.stderr.splitlines()[-2:] == [
-        "build/.staging: error: cannot write this: permission denied [io]",
-        "  help: check that you may write to the project's build/ folder (ls -ld build), or copy the project "
-        "somewhere you may write"]
-    assert list((root / "build").iterdir()) == []
+def test_a_read_only_build_folder_is_one_located_line(translated):
+    """A real read-only folder: as root (who may write anywhere), the build runs as an unprivileged user.
+    The project goes to a folder of its own under /tmp, not pytest's (which pytest keeps private, mode 700)."""
+    import tempfile
+
+    base = Path(tempfile.mkdtemp(prefix="outreach-ro-"))
+    try:
+        root = base / "project"
+        shutil.copytree(translated, root)
+        (root / "build").mkdir()
+        command = [sys.executable, "-m", "outreach", "build"]
+        if os.geteuid() == 0:
+            if not shutil.which("setpriv"):
+                pytest.skip("setpriv is needed to drop root's privileges")
+            subprocess.run(["chmod", "-R", "a+rX", str(base)], check=True)
+            command = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", *command]
+        (root / "build").chmod(0o555)
+        env = {**os.environ, "HOME": str(root), "PYTHONPATH": str(Path(__file__).resolve().parent.parent)}
+        result = subprocess.run(command, cwd=root, capture_output=True, text=True, timeout=300, env=env)
+        assert "Traceback" not in result.stderr
+        assert result.returncode == 1, result.stderr
+        assert result.stderr.splitlines()[-2:] == [
+            "build/.staging: error: cannot write this: permission denied [io]",
+            "  help: check that you may write to the project's build/ folder (ls -ld build), or copy the project "
+            "somewhere you may write"], result.stderr
+        assert list((root / "build").iterdir()) == []
+    finally:
+        (base / "project" / "build").chmod(0o755)
+        shutil.rmtree(base)
 
 
 def test_an_unexpected_error_is_one_line_and_debug_gives_the_traceback(tmp_path):
