@@ -31,7 +31,7 @@ from .i18n.checks import check_catalogs
 from .i18n.translate import Translator
 from .languages import LANGUAGES, Language
 from .model import Project
-from . import pack, release
+from . import fonts, pack, release
 from .render import print as print_render
 from .render import web
 from .render.common import Localizer, environment
@@ -148,6 +148,9 @@ def build(paths: Paths, site_url: str | None = None, languages: tuple[Language, 
     if any(f.severity == "error" for f in findings):
         raise OutreachError(findings)  # broken translations stop the build, before anything is written
     result.warnings.extend(findings)
+    missing_fonts = fonts.check_installed(languages)
+    if missing_fonts:
+        raise OutreachError(missing_fonts)  # a fallback font is never printed in silence
 
     staging = paths.staging
     if staging.exists():
@@ -193,7 +196,7 @@ def site_key(work: Path, base_config: Path) -> str:
     import mkdocs
 
     return input_key(f"{mkdocs.__version__} {material.__version__}", [
-        base_config, Path(web.__file__), web.TEMPLATES / "web" / "sw.js.j2", web.IFRAME_WORKER,
+        base_config, Path(web.__file__), web.HOOKS, web.TEMPLATES / "web" / "sw.js.j2", web.IFRAME_WORKER,
         work / "mkdocs.yml", *sorted(p for p in (work / "docs").rglob("*") if p.is_file()),
         *sorted(p for p in web.OVERRIDES.rglob("*") if p.is_file())])
 
@@ -323,6 +326,7 @@ def render_all(project: Project, paths: Paths, site_url: str, languages: tuple[L
                                     staging / "pdf" / job.filename, version, state, readme, project.site.edition,
                                     blanks)
         shown = f"build/packs/{stem}/{press.name}"
+        failed += fonts.check_embedded(press, job.languages, shown)
         failed += [Diagnostic(Location(shown + (f":page {f.page}" if f.page else "")), f.message, f.code,
                               hint="see preflight.txt in the pack") for f in (report.errors if report else [])]
         result.pdfs.append(paths.out / "pdf" / job.filename)

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import errno
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -244,6 +246,7 @@ def parser() -> argparse.ArgumentParser:
                     "from the Vietnamese sources in content/.")
     top.add_argument("--version", action="version", version=f"outreach {__version__}")
     top.add_argument("--root", default=".", help="the project folder (default: the current folder)")
+    top.add_argument("--debug", action="store_true", help="show the traceback of an unexpected error")
     commands = top.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     build = commands.add_parser("build", help="build the site and the PDFs into build/",
@@ -331,19 +334,67 @@ def parser() -> argparse.ArgumentParser:
     return top
 
 
+def _unexpected(args, exc: BaseException) -> str:
+    """One line for an exception that is not a diagnostic: what failed, and how to see more."""
+    command = " ".join(part for part in (getattr(args, "command", None), getattr(args, "i18n_command", None)) if part)
+    where = ""
+    tb = exc.__traceback__
+    while tb is not None:  # the innermost frame of our own code
+        if "/outreach/" in tb.tb_frame.f_code.co_filename:
+            where = f" (in {Path(tb.tb_frame.f_code.co_filename).name}:{tb.tb_lineno})"
+        tb = tb.tb_next
+    return (f"error: outreach {command} failed: {type(exc).__name__}: {exc}{where} [internal]\n"
+            f"  help: this is a bug or an input we do not check yet; run 'outreach --debug {command} …' for the "
+            "traceback and report it")
+
+
+def _os_error(exc: OSError) -> str:
+    """A file the command could not read or write, as a located error."""
+    path = exc.filename or ""
+    what = {errno.EACCES: "permission denied", errno.EPERM: "permission denied", errno.EROFS: "read-only file system",
+            errno.ENOSPC: "no space left on the device"}.get(exc.errno, exc.strerror or str(exc))
+    hint = ("check that you may write to the project's build/ folder (ls -ld build), or copy the project "
+            "somewhere you may write" if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS) else
+            "free some space and build again" if exc.errno == errno.ENOSPC else "check the path")
+    shown = display_path(path) if path else "outreach"
+    verb = "find" if exc.errno == errno.ENOENT else "write" if "build" in Path(path).parts else "read"
+    if verb == "read" and exc.errno in (errno.EACCES, errno.EPERM):
+        hint = "check that you may read the project's files (ls -l), or run as their owner"
+    return f"{shown}: error: cannot {verb} this: {what} [io]\n  help: {hint}"
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     try:
-        return args.func(args)
+        status = args.func(args)
+        sys.stdout.flush()  # here, where a closed pipe is handled, not at exit
+        return status
     except OutreachError as exc:
         print(exc.format(), file=sys.stderr)
         return 1
     except TemplateError as exc:  # a broken template is reported like any other input
+        if args.debug:
+            raise
         where = f"{display_path(exc.filename)}:{exc.lineno}:1" if getattr(exc, "filename", None) else "template"
         print(f"{where}: error: {exc.message} [template]", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:
+        # the reader of our output went away (outreach i18n status | head): stop quietly, as other tools do
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 141
+    except OSError as exc:
+        if args.debug:
+            raise
+        print(_os_error(exc), file=sys.stderr)
+        return 1
+    except Exception as exc:  # noqa: BLE001 - the last wall: one line, not a traceback
+        if args.debug:
+            raise
+        print(_unexpected(args, exc), file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

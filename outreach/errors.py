@@ -42,14 +42,28 @@ class Diagnostic:
         if source is None:
             source = read_source_line(self.location)
         if source:
-            lines.append("    " + source.rstrip("\n"))
-            caret_col = max(self.location.col, 1)
+            source, caret_col = _window(source.rstrip("\n"), max(self.location.col, 1))
+            lines.append("    " + source)
             # Keep the caret under the right character when the line has tabs.
             prefix = "".join("\t" if ch == "\t" else " " for ch in source[: caret_col - 1])
             lines.append("    " + prefix + "^")
         if self.hint:
             lines.append(f"  help: {self.hint}")
         return "\n".join(lines)
+
+
+WIDTH = 100  # of the source line shown under a message
+
+
+def _window(line: str, col: int) -> tuple[str, int]:
+    """A long source line cut to a window around the column (a minified line, a bomb), with the new column."""
+    if len(line) <= WIDTH:
+        return line, col
+    start = max(0, min(col - WIDTH // 2, len(line) - WIDTH))
+    shown = line[start:start + WIDTH]
+    prefix = "…" if start else ""
+    suffix = "…" if start + WIDTH < len(line) else ""
+    return prefix + shown + suffix, col - start + len(prefix)
 
 
 def read_source_line(location: Location) -> str:

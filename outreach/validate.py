@@ -155,6 +155,9 @@ class Converter:
         if not ok:
             self.report.error(node.loc, f"expected {expected}, got {type_name(node)}", "schema.type")
             return MISSING
+        if tp is str and path and path[-1] == "fact" and node.value not in self.fact_ids:
+            self.report.error(node.loc, f"unknown fact '{node.value}'{suggest(node.value, self.fact_ids)}",
+                              "schema.reference", "name a fact from content/facts.yaml or content/facts/")
         if tp is str and path and path[-1] == "id" and not STABLE_ID.match(node.value):
             self.report.error(node.loc, f"id '{node.value}' may use only a-z, 0-9 and '-'", "schema.id",
                               "ids appear in URLs and translation contexts; keep them short and ASCII")

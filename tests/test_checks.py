@@ -97,8 +97,8 @@ def test_whitespace_and_punctuation():
 
 def test_every_check_is_listed():
     names = {check.__name__ for check in checks.CHECKS}
-    assert names == {"check_placeholders", "check_markup", "check_glossary", "check_same_as_source",
-                     "check_script", "check_length", "check_whitespace"}
+    assert names == {"check_blank", "check_placeholders", "check_format_variables", "check_markup",
+                     "check_glossary", "check_same_as_source", "check_script", "check_length", "check_whitespace"}
 
 
 def test_the_bundled_catalogs_pass_every_check():

@@ -125,3 +125,119 @@ def test_document_numbers_references_and_list_numbers_are_not_figures(tmp_path):
         load_project("content")
     finally:
         os.chdir(REPO)
+
+
+# ---------------------------------------------------------------- hostile and broken YAML
+
+
+def check_cli(root):
+    """`outreach check` as the user runs it: exit status and what it printed."""
+    run = subprocess.run([sys.executable, "-m", "outreach", "check"], cwd=root, capture_output=True, text=True,
+                         timeout=60)
+    assert "Traceback" not in run.stderr + run.stdout
+    return run.returncode, run.stderr
+
+
+def write_bytes(root, name: str, data: bytes):
+    (root / name).write_bytes(data)
+    return root
+
+
+def test_a_nul_byte_is_a_located_error(tmp_path):
+    root = write_project(tmp_path, {"content/leaflets/test.yaml": LEAFLET.replace("Tờ rơi thử.", "Tờ rơi\x00 thử.")})
+    status, err = check_cli(root)
+    assert status == 1
+    assert err.startswith("content/leaflets/test.yaml:5:16: error: control character U+0000 is not allowed "
+                          "[yaml.control]\n    summary: Tờ rơi␀ thử.\n                   ^\n  help: delete it")
+
+
+def test_a_latin1_byte_has_a_line_and_column(tmp_path):
+    root = write_project(tmp_path)
+    path = root / "content/leaflets/test.yaml"
+    path.write_bytes(path.read_bytes().replace("Tờ rơi thử.".encode(), b"T\xe9 thu."))
+    status, err = check_cli(root)
+    assert status == 1
+    lines = err.splitlines()
+    assert lines[0] == ("content/leaflets/test.yaml:5:11: error: the file is not UTF-8 text: byte 0xe9 invalid "
+                        "continuation byte (in Latin-1 or Windows-1252 it would be 'é') [yaml.encoding]")
+    assert lines[1] == "    summary: T\ufffd thu."
+    assert lines[2] == "              ^"
+    assert lines[3].startswith("  help: save the file as UTF-8")
+
+
+def test_deep_flow_nesting_is_a_located_error_with_a_short_source_line(tmp_path):
+    root = write_project(tmp_path, {"content/leaflets/deep.yaml": "a: " + "[" * 100_000 + "]" * 100_000 + "\n"})
+    status, err = check_cli(root)
+    assert status == 1
+    first, source, caret = err.splitlines()[:3]
+    assert first.startswith("content/leaflets/deep.yaml:1:")
+    assert "[yaml.syntax]" in first or "[yaml.depth]" in first
+    assert len(source) < 120 and source.strip("[ …") == ""
+    assert len(caret) < 120
+
+
+def test_deep_block_nesting_stops_at_the_depth_limit(tmp_path):
+    from outreach.load import MAX_DEPTH
+
+    text = "".join("  " * level + f"k{level}:\n" for level in range(MAX_DEPTH + 5)) + "  " * (MAX_DEPTH + 5) + "x\n"
+    root = write_project(tmp_path, {"content/leaflets/deep.yaml": text})
+    status, err = check_cli(root)
+    assert status == 1
+    # the first value past the limit: the mapping of key k40, on line 41, indented by 80 spaces
+    assert err.splitlines()[0] == (f"content/leaflets/deep.yaml:{MAX_DEPTH + 1}:{2 * MAX_DEPTH + 1}: error: nested more "
+                                   f"than {MAX_DEPTH} levels deep [yaml.depth]")
+
+
+def test_an_alias_bomb_stops_early_with_a_located_error(tmp_path):
+    import time
+
+    bomb = "a: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(
+        f"{name}: &{name} [{', '.join(['*' + previous] * 9)}]\n" for previous, name in zip("abcdefgh", "bcdefghi"))
+    root = write_project(tmp_path, {"content/leaflets/bomb.yaml": bomb})
+    started = time.monotonic()
+    status, err = check_cli(root)
+    assert time.monotonic() - started < 20  # 9**9 values are never built
+    assert status == 1
+    assert err.splitlines()[:2] == [
+        "content/leaflets/bomb.yaml:5:4: error: more than 50000 values (aliases counted as often as they are used) "
+        "[yaml.size]", "    e: &e [*d, *d, *d, *d, *d, *d, *d, *d, *d]"]
+
+
+def test_a_file_over_the_size_limit_is_refused_before_parsing(tmp_path):
+    from outreach.load import MAX_BYTES
+
+    root = write_project(tmp_path, {"content/leaflets/big.yaml": "a: '" + "x" * MAX_BYTES + "'\n"})
+    status, err = check_cli(root)
+    assert status == 1
+    assert err.startswith(f"content/leaflets/big.yaml:1:1: error: the file is {MAX_BYTES + 6:,} bytes; a content "
+                          f"file is at most {MAX_BYTES:,} [yaml.size]")
+
+
+def test_an_impossible_date_is_a_located_error(tmp_path):
+    from .conftest import FACTS
+
+    root = write_project(tmp_path, {"content/facts.yaml": FACTS.replace("value: 2019-03-18", "value: 2023-02-30")})
+    status, err = check_cli(root)
+    assert status == 1
+    assert err.splitlines()[:4] == [
+        "content/facts.yaml:15:10: error: '2023-02-30' is not a date: day is out of range for month [yaml.date]",
+        "      value: 2023-02-30", "             ^",
+        "  help: write a real date as YYYY-MM-DD, or put the value in quotes to keep it as text"]
+
+
+def test_a_figure_naming_a_missing_fact_fails_check(tmp_path):
+    """`check` catches what `build` would crash on."""
+    root = write_project(tmp_path, {"content/leaflets/test.yaml": LEAFLET.replace("fact: workers", "fact: worker")})
+    status, err = check_cli(root)
+    assert status == 1
+    assert err.splitlines()[:3] == [
+        "content/leaflets/test.yaml:28:15: error: unknown fact 'worker' (did you mean 'workers'?) [schema.reference]",
+        "            fact: worker", "                  ^"]
+
+
+def test_a_javascript_link_is_a_located_error(tmp_path):
+    leaflet = LEAFLET.replace("body: Gặp chúng tôi.", 'body: "[Gặp](javascript:alert(document.cookie)) chúng tôi."')
+    text = errors_for(tmp_path, leaflet)
+    assert text.splitlines()[0] == ("content/leaflets/test.yaml:23:18: error: link target "
+                                    "'javascript:alert(document.cookie' is not a web address, mailto:, tel: or site "
+                                    "path [markup.link-target]")

@@ -14,6 +14,7 @@ keyed on ``msgctxt``, so that no translation is ever dropped:
 
 from __future__ import annotations
 
+import codecs
 import datetime as dt
 import io
 import os
@@ -176,21 +177,146 @@ def read_catalog(path: Path, locale: str | None = None) -> Catalog:
     return catalog
 
 
+KEYWORD = re.compile(r"^(msgctxt|msgid_plural|msgid|msgstr(?:\[\d+\])?)\s+(.*)$")
+STRING = re.compile(r'^"((?:[^"\\]|\\(?:[\\"abfnrtv?\']|[0-7]{1,3}|x[0-9A-Fa-f]+))*)"\s*$')
+CHARSET = re.compile(r"charset=([^\s;\\]+)")
+_HINT_SYNTAX = "fix the entry (msgfmt --check-format shows the same), or restore the file from version control"
+
+
+class _PoChecker:
+    """The syntax of a .po file, checked as strictly as GNU msgfmt: every string closed, every escape known,
+    every entry complete, no entry twice, a known charset. Babel's reader is lenient (it takes an unterminated
+    string without its last character, and the last of two duplicates); a catalog passes here first."""
+
+    def __init__(self, text: str, shown: str):
+        self.lines = text.split("\n")
+        self.shown = shown
+        self.diagnostics: list[Diagnostic] = []
+
+    def error(self, number: int, col: int, message: str, code: str = "po.syntax", hint: str = _HINT_SYNTAX) -> None:
+        source = self.lines[number - 1] if 0 < number <= len(self.lines) else ""
+        self.diagnostics.append(Diagnostic(Location(self.shown, number, col), message, code, "error", hint, source))
+
+    def string(self, number: int, col: int, literal: str) -> str | None:
+        literal = literal.rstrip()
+        match = STRING.match(literal)
+        if match:
+            return match.group(1)
+        if not literal.startswith('"'):
+            self.error(number, col, "expected a string in double quotes")
+        elif len(literal) < 2 or not re.search(r'(?<!\\)(?:\\\\)*"$', literal[1:]):
+            self.error(number, col + len(literal), "unterminated string: the closing '\"' is missing")
+        else:
+            self.error(number, col, "invalid string: an unknown escape, or a '\"' that is not escaped")
+        return None
+
+    def check(self) -> list[Diagnostic]:
+        entries: list[dict] = []
+        entry: dict | None = None
+        current = None
+        for number, raw in enumerate(self.lines, start=1):
+            line = raw.rstrip("\r")
+            stripped = line.strip()
+            if not stripped:
+                current = None
+                continue
+            if stripped.startswith("#"):
+                if stripped.startswith("#~"):
+                    current = None
+                continue
+            match = KEYWORD.match(stripped)
+            if match:
+                keyword = match.group(1)
+                col = line.index(match.group(2)) + 1
+                value = self.string(number, col, match.group(2))
+                if keyword in ("msgctxt", "msgid") and (entry is None or "msgstr" in entry or
+                                                       (keyword == "msgctxt" and "msgid" in entry)):
+                    entry = {"line": number}
+                    entries.append(entry)
+                elif entry is None:
+                    self.error(number, 1, f"'{keyword}' without a msgid before it")
+                    entry = {"line": number}
+                    entries.append(entry)
+                key = "msgstr" if keyword.startswith("msgstr") else keyword
+                if key in entry and not keyword.startswith("msgstr["):
+                    self.error(number, 1, f"a second '{keyword}' in the entry that starts at line {entry['line']}")
+                entry.setdefault(key, "")
+                entry[key] += value or ""
+                current = key
+                continue
+            if stripped.startswith('"'):
+                if current is None:
+                    self.error(number, 1, "a string that belongs to no msgid or msgstr")
+                    continue
+                value = self.string(number, line.index('"') + 1, stripped)
+                entry[current] += value or ""
+                continue
+            self.error(number, 1, "not a line of a .po file (a comment, a keyword or a string)")
+        seen: dict[tuple, int] = {}
+        for item in entries:
+            if "msgid" not in item:
+                self.error(item["line"], 1, "an entry without a msgid")
+                continue
+            if "msgstr" not in item:
+                self.error(item["line"], 1, "an entry without a msgstr: the file may be cut off here"
+                           if item is entries[-1] else "an entry without a msgstr")
+                continue
+            key = (item.get("msgctxt"), item["msgid"])
+            if key in seen:
+                context = f" (msgctxt \"{item['msgctxt']}\")" if item.get("msgctxt") is not None else ""
+                self.error(item["line"], 1, f"duplicate entry{context}: first defined at line {seen[key]}",
+                           "po.duplicate", "keep one of the two (msgfmt rejects the file)")
+            else:
+                seen[key] = item["line"]
+        header = next((item for item in entries if item.get("msgid") == "" and item.get("msgctxt") is None), None)
+        if header is not None and "msgstr" in header:
+            found = CHARSET.search(header["msgstr"])
+            number = next((n for n, line in enumerate(self.lines, 1) if "charset=" in line), header["line"])
+            if found is None:
+                self.error(number, 1, "the header names no charset", "po.charset",
+                           'the header needs "Content-Type: text/plain; charset=UTF-8\\n"')
+            else:
+                charset = found.group(1)
+                try:
+                    known = codecs.lookup(charset).name
+                except LookupError:
+                    known = None
+                col = self.lines[number - 1].find(charset) + 1 if number <= len(self.lines) else 1
+                if known != "utf-8":
+                    self.error(number, col, f"charset '{charset}' " + ("is not a known character set" if known is None
+                               else "is not UTF-8"), "po.charset",
+                               "the catalogs are UTF-8: write charset=UTF-8 in the header (and save the file as UTF-8)")
+        return self.diagnostics
+
+
+def check_po_syntax(data: bytes, shown: str) -> list[Diagnostic]:
+    """Every syntax error of a .po file, with its line and column (after decoding it as UTF-8)."""
+    from ..load import control_characters, decode
+
+    text = decode(data, shown, "catalog")
+    return control_characters(text, shown, "po.control") or _PoChecker(text, shown).check()
+
+
 def _read_catalog(path: Path, locale: str | None = None) -> Catalog:
     shown = display_path(path)
     try:
         data = path.read_bytes()
+    except OSError as exc:
+        raise OutreachError(Diagnostic(Location(shown), f"cannot read the catalog: {exc.strerror}", "po.read",
+                                       hint="check that the file exists and that you may read it")) from None
+    problems = check_po_syntax(data, shown)
+    if problems:
+        raise OutreachError(problems)
+    try:
         catalog = read_po(io.BytesIO(data), locale=locale, abort_invalid=True)
-        for (context, msgid), previous in _previous_ids(data.decode("utf-8")).items():
-            message = catalog.get(msgid, context)
-            if message is not None:
-                message.previous_id = [previous]
-        return catalog
-    except PoFileError as exc:
-        raise OutreachError(Diagnostic(Location(shown, exc.lineno, 1), f"cannot read catalog: {exc}",
-                                       "po.syntax", "fix the entry, or restore the file from version control")) from None
-    except UnicodeDecodeError as exc:
-        raise OutreachError(Diagnostic(Location(shown), f"catalog is not UTF-8: {exc.reason}", "po.encoding")) from None
+    except (PoFileError, ValueError, LookupError) as exc:
+        raise OutreachError(Diagnostic(Location(shown, getattr(exc, "lineno", 0) or 1, 1),
+                                       f"cannot read the catalog: {exc}", "po.syntax", hint=_HINT_SYNTAX)) from None
+    for (context, msgid), previous in _previous_ids(data.decode("utf-8")).items():
+        message = catalog.get(msgid, context)
+        if message is not None:
+            message.previous_id = [previous]
+    return catalog
 
 
 def render_po(catalog: Catalog) -> bytes:

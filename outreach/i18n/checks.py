@@ -84,6 +84,37 @@ def check_placeholders(message: Message, ctx: Context) -> Iterator[Problem]:
         yield Problem("check.placeholders", "placeholders differ from the source: " + "; ".join(parts))
 
 
+PYTHON_FORMAT = re.compile(r"%\((\w+)\)[sd]")
+
+
+def check_format_variables(message: Message, ctx: Context) -> Iterator[Problem]:
+    """A UI label's %(name)s variables are the source's, and the label formats as the build will format it."""
+    if _is_content(message):
+        return
+    source, target = PYTHON_FORMAT.findall(message.id), PYTHON_FORMAT.findall(message.string)
+    if set(source) != set(target):
+        missing, extra = sorted(set(source) - set(target)), sorted(set(target) - set(source))
+        parts = []
+        if missing:
+            parts.append("missing " + ", ".join(f"%({name})s" for name in missing))
+        if extra:
+            parts.append("not in the source " + ", ".join(f"%({name})s" for name in extra))
+        yield Problem("check.format", "format variables differ from the source: " + "; ".join(parts))
+        return
+    if source:
+        try:
+            message.string % {name: 1 for name in source}
+        except (KeyError, ValueError, TypeError) as exc:
+            yield Problem("check.format", f"the label cannot be filled in: {exc!r}; write a literal % as %%")
+
+
+def check_blank(message: Message, ctx: Context) -> Iterator[Problem]:
+    """A translation of white space only would print an empty heading: it is an error, not a translation."""
+    if not message.string.strip():
+        yield Problem("check.blank", "the translation is only white space; leave it empty (msgstr \"\") while it "
+                      "is not translated")
+
+
 def check_markup(message: Message, ctx: Context) -> Iterator[Problem]:
     if not _is_content(message):
         return
@@ -188,7 +219,9 @@ def check_whitespace(message: Message, ctx: Context) -> Iterator[Problem]:
 
 
 CHECKS: list[Check] = [
+    check_blank,
     check_placeholders,
+    check_format_variables,
     check_markup,
     check_glossary,
     check_same_as_source,
@@ -201,7 +234,17 @@ CHECKS: list[Check] = [
 def run_checks(message: Message, ctx: Context) -> list[Problem]:
     if not message.id or not message.string:
         return []
+    if not message.string.strip():
+        return list(check_blank(message, ctx))  # the other checks have nothing to judge
     return [problem for check in CHECKS for problem in check(message, ctx)]
+
+
+def _msgstr_position(lines: list[str], msgid_line: int) -> tuple[int, int]:
+    """Where an entry's translation starts (line, column), from the line of its msgid."""
+    for number in range(max(msgid_line, 1), min(msgid_line + 200, len(lines)) + 1):
+        if lines[number - 1].startswith("msgstr"):
+            return number, lines[number - 1].find('"') + 1 or 1
+    return msgid_line, 1
 
 
 def check_catalogs(project, locales, languages) -> list:
@@ -218,11 +261,13 @@ def check_catalogs(project, locales, languages) -> list:
             continue
         shown = display_path(path)
         ctx = Context(language, project.glossary, project.names)
-        for message in read_catalog(path, language.catalog):
+        catalog = read_catalog(path, language.catalog)
+        lines = path.read_text(encoding="utf-8").split("\n")
+        for message in catalog:
             if not message.id or not message.string or message.fuzzy:
                 continue
             for problem in run_checks(message, ctx):
-                where = Location(shown, getattr(message, "lineno", 0) or 0, 1)
+                where = Location(shown, *_msgstr_position(lines, getattr(message, "lineno", 0) or 0))
                 source = ", ".join(f"{file}:{line}" for file, line in message.locations[:1])
                 context = f" ({message.context})" if message.context else ""
                 diagnostics.append(Diagnostic(

@@ -25,10 +25,19 @@ TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 HANGUL_WORD = re.compile(r"[^\s<>&]*[\uac00-\ud7a3\u1100-\u11ff\u3130-\u318f][^\s<>&]*")
 
 
+PLAIN_TEMPLATES = (".txt.j2", ".js.j2")  # every other template writes HTML (or Markdown, which holds HTML)
+
+
+def autoescape(name: str | None) -> bool:
+    """Whether a template escapes what it prints: all but plain text and scripts. Texts from the content
+    and the catalogs are data; they are escaped once, where a template prints them."""
+    return name is not None and not name.endswith(PLAIN_TEMPLATES)
+
+
 def environment() -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(TEMPLATES)),
-        autoescape=jinja2.select_autoescape(["html", "html.j2", "xml"], default_for_string=False),
+        autoescape=autoescape,
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,
         trim_blocks=True,
@@ -106,7 +115,8 @@ class Localizer:
         return Markup(body)
 
     def notice_text(self, status: str) -> str:
-        return str(self._notices.text(status)).strip()
+        """The notice as plain text (the macro's output is HTML)."""
+        return Markup(str(self._notices.text(status)).strip()).unescape()
 
     def notice(self, status: str) -> Markup:
         return Markup(str(self._notices.notice(status)).strip())

@@ -27,7 +27,7 @@ from markupsafe import Markup
 from ..errors import Diagnostic, Location, OutreachError
 from ..i18n.formatting import format_fact
 from ..languages import LANGUAGES, SOURCE, TARGETS, Language
-from ..model import Fact, Project
+from ..model import Fact, Project, iter_texts
 from .common import TEMPLATES, Localizer
 
 PRINT_CSS = TEMPLATES / "print"
@@ -118,6 +118,17 @@ class PrintSource:
 
     html: str
     tails: tuple[str, ...] = ()
+    # (language code, the text as printed, where it comes from, its msgctxt): to name the source of a text
+    # that does not fit its panel. Not part of the cache key: the HTML holds the same texts.
+    texts: tuple[tuple[str, str, str, str], ...] = ()
+
+    def source_of(self, language: str, snippet: str) -> tuple[str, str] | None:
+        """(path:line, msgctxt) of the text in ``language`` that holds ``snippet``."""
+        wanted = "".join(snippet.split())
+        for code, value, where, context in self.texts:
+            if code == language and wanted and wanted in "".join(value.split()):
+                return where, context
+        return None
 
     def tail(self, body_pages: int) -> str | None:
         if not self.tails:
@@ -140,7 +151,9 @@ def leaflet_html(job: PrintJob, project: Project, localizers: dict[str, Localize
         css=_css("fonts.css", "leaflet.css"), doc=job.document, project=project, localizers=lzs,
         qr_svg=qr_svg(page_url), page_url=page_url,
     )
-    return PrintSource(html)
+    texts = tuple((lz.language.code, lz.plain(text), str(text.location), text.context)
+                  for lz in lzs for text in iter_texts(job.document))
+    return PrintSource(html, texts=texts)
 
 
 def handbook_html(job: PrintJob, project: Project, localizers: dict[str, Localizer], page_url: str) -> PrintSource:
@@ -178,6 +191,7 @@ def print_html(job: PrintJob, project: Project, localizers: dict[str, Localizer]
 
 
 PX_TO_MM = 25.4 / 96
+WORD_SLACK = 1 / PX_TO_MM  # 1 mm, in CSS px
 RANDOM_DOCUMENT_ID = re.compile(rb"xmp\.did:[0-9a-f-]{36}")
 
 
@@ -205,9 +219,10 @@ def _descendants(box):
         yield from _descendants(child)
 
 
-def overflowing_panels(document) -> list[tuple[str, str]]:
-    """Panels (elements with data-panel) whose text does not fit: what runs past the bottom edge, and what
-    WeasyPrint left out altogether because it fell off the page."""
+def overflowing_panels(document) -> list[tuple[str, str, str, str]]:
+    """Panels (elements with data-panel) whose text does not fit: a word wider than the panel, what runs
+    past the bottom edge, and what WeasyPrint left out altogether because it fell off the page. Each as
+    (panel, what is wrong, the language of the text, the text)."""
     from weasyprint.formatting_structure.boxes import TextBox
 
     found = []
@@ -219,19 +234,46 @@ def overflowing_panels(document) -> list[tuple[str, str]]:
                 continue
             box = getattr(box, "_box", box)  # absolutely positioned: the placeholder holds the box
             limit = box.content_box_y() + box.height
+            right = box.content_box_x() + box.width
             inside = list(_descendants(box))
+            texts = [child for child in inside if isinstance(child, TextBox)]
+            # a word may reach 1 mm into the panel's padding (the safe zone is 6 mm from the trim, the padding 7)
+            wide = [child for child in texts if child.position_x + child.width - right > WORD_SLACK]
+            if wide:
+                word = max(wide[0].text.split(), key=len, default=wide[0].text)
+                found.append((panel, f"'{word}' is {(wide[0].position_x + wide[0].width - right) * PX_TO_MM:.1f} mm "
+                              "wider than the panel", wide[0].style["lang"] or "", wide[0].text))
+                continue
             bottom = max((child.position_y + child.margin_height() for child in inside
                           if child is not box and hasattr(child, "margin_height")), default=limit)
             written = "".join("".join(element.itertext()).split())
-            laid_out = "".join("".join(child.text for child in inside if isinstance(child, TextBox)).split())
+            laid_out = "".join("".join(child.text for child in texts).split())
+            below = [child for child in texts if child.position_y + child.height - limit > 0.5]
+            lang, snippet = (below[0].style["lang"] or "", below[0].text) if below else ("", "")
             if len(laid_out) < len(written):
-                found.append((panel, f"{len(written) - len(laid_out)} characters do not fit"))
+                found.append((panel, f"{len(written) - len(laid_out)} characters do not fit", lang, snippet))
             elif bottom - limit > 0.5:
-                found.append((panel, f"{(bottom - limit) * PX_TO_MM:.1f} mm too long"))
+                found.append((panel, f"{(bottom - limit) * PX_TO_MM:.1f} mm too long", lang, snippet))
     return found
 
 
-def render_pdf(source: PrintSource, target: Path, base_url: Path, key: str) -> list[tuple[str, str]]:
+def overflow_diagnostic(source: PrintSource, label: str, panel: str, detail: str, lang: str,
+                        snippet: str) -> Diagnostic:
+    """An overflow, at the source of the text that does not fit when it can be told."""
+    found = source.source_of(lang, snippet) if lang else None
+    if found is None:
+        return Diagnostic(Location(label), f"text does not fit panel '{panel}': {detail}", "print.overflow",
+                          hint=f"shorten this panel's {lang + ' ' if lang else ''}text (or the Vietnamese)")
+    where, context = found
+    path, line, col = (where.rsplit(":", 2) + ["", ""])[:3]
+    location = Location(path, int(line or 0), int(col or 0)) if line.isdigit() else Location(where)
+    fix = ("shorten the Vietnamese text" if lang == SOURCE.code else
+           f"shorten the {lang} translation (msgctxt \"{context}\"), or break the long word")
+    return Diagnostic(location, f"{label}: text does not fit panel '{panel}' ({lang} text): {detail}",
+                      "print.overflow", hint=fix)
+
+
+def render_pdf(source: PrintSource, target: Path, base_url: Path, key: str) -> list[tuple[str, str, str, str]]:
     """HTML → PDF/X-4 at ``target``; returns the panels whose text does not fit (and then writes nothing).
     A plain function of plain values, so that it can run in another process."""
     import weasyprint
@@ -289,9 +331,7 @@ class PdfWriter:
             results = [render_pdf(s, t, base_url, k) for s, t, _, k, _ in todo]
         problems = []
         for (source, target, label, key, cached), overflows in zip(todo, results):
-            problems += [Diagnostic(Location(label or target.name), f"text does not fit panel '{panel}': {detail}",
-                                    "print.overflow", hint="shorten this panel's text in that language (or in "
-                                    "Vietnamese)") for panel, detail in overflows]
+            problems += [overflow_diagnostic(source, label or target.name, *overflow) for overflow in overflows]
             if overflows:
                 continue
             self.rendered += 1

@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import gzip
 import hashlib
+import html
 import json
 import logging
 import posixpath
@@ -21,6 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
+from markupsafe import Markup
 
 from ..errors import Diagnostic, Location, OutreachError
 from ..languages import LANGUAGES, SOURCE, Language
@@ -28,8 +30,9 @@ from ..model import Leaflet, Project, Text
 from .common import TEMPLATES, Localizer
 
 OVERRIDES = TEMPLATES / "web" / "overrides"
+HOOKS = Path(__file__).resolve().with_name("site_hooks.py")  # escapes titles, names, descriptions for the theme
 ASSETS = TEMPLATES / "web" / "assets"
-MD_SPECIAL = re.compile(r"([\\`*_\[\]{}<>#|!])")
+MD_SPECIAL = re.compile(r"([\\`*_\[\]{}#|!])")
 
 
 @dataclass(frozen=True)
@@ -54,12 +57,15 @@ class Page:
         return (stem[: -len("/index")] if stem.endswith("/index") else stem) + "/"
 
 
-def md_escape(value: str) -> str:
-    return MD_SPECIAL.sub(r"\\\1", value)
+def md_escape(value: str) -> Markup:
+    """Plain text for a Markdown line: HTML-escaped (Markdown passes HTML through), then Markdown's own
+    specials escaped with a backslash."""
+    return Markup(MD_SPECIAL.sub(r"\\\1", html.escape(str(value), quote=False)))
 
 
-def yaml_scalar(value: str) -> str:
-    return json.dumps(value, ensure_ascii=False)
+def yaml_scalar(value: str) -> Markup:
+    """Plain text as a YAML scalar in the front matter: as it is (``site_hooks`` escapes it for the theme)."""
+    return Markup(json.dumps(str(value), ensure_ascii=False))
 
 
 def page_path(document) -> str:
@@ -129,12 +135,12 @@ def render_pages(project: Project, lz: Localizer, pdfs: dict[str, list[PdfLink]]
     env.filters.setdefault("md", md_escape)
     env.filters.setdefault("yaml", yaml_scalar)
 
-    def lang_attr(text: Text) -> str:
-        return f' lang="{SOURCE.code}"' if lz.status_of(text) in ("missing", "fuzzy") else ""
+    def lang_attr(text: Text) -> Markup:
+        return Markup(f' lang="{SOURCE.code}"') if lz.status_of(text) in ("missing", "fuzzy") else Markup("")
 
-    def attrs(text: Text) -> str:
+    def attrs(text: Text) -> Markup:
         attr = lang_attr(text)
-        return " {:" + attr + " }" if attr else ""
+        return Markup(" {:") + attr + Markup(" }") if attr else Markup("")
 
     common = {"project": project, "site": project.site, "lz": lz, "_": lz.ui, "attrs": attrs,
               "lang_attr": lang_attr, "lang": lz.language, "languages": LANGUAGES}
@@ -221,6 +227,7 @@ def site_config(project: Project, lz: Localizer, pages: list[Page], base_config:
         "site_dir": str(site_dir),
         "theme": {"language": language.theme_language, "custom_dir": str(OVERRIDES)},
         "plugins": {"search": {"lang": language.search_lang}, **({"offline": {}} if offline else {})},
+        "hooks": [str(HOOKS)],
         "nav": nav,
         "extra": {"alternate": [] if offline else alternates, "x_default": "" if offline else site_url},
         **({"use_directory_urls": False} if offline else {}),
