@@ -29,6 +29,7 @@ from ..i18n.formatting import format_fact
 from ..languages import LANGUAGES, SOURCE, TARGETS, Language
 from ..model import Fact, Project
 from .common import TEMPLATES, Localizer
+from .linebreak import mark_breaks
 
 PRINT_CSS = TEMPLATES / "print"
 # The CMYK output intent: Ghostscript's CMYK profile, from Debian's libgs-common.
@@ -174,7 +175,9 @@ RENDERERS = {"leaflet": leaflet_html, "handbook": handbook_html, "course": cours
 
 
 def print_html(job: PrintJob, project: Project, localizers: dict[str, Localizer], page_url: str) -> PrintSource:
-    return RENDERERS[job.document.kind](job, project, localizers, page_url)
+    source = RENDERERS[job.document.kind](job, project, localizers, page_url)
+    return PrintSource(mark_breaks(source.html, project.names),
+                       tuple(mark_breaks(tail, project.names) for tail in source.tails))
 
 
 PX_TO_MM = 25.4 / 96
