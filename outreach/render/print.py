@@ -234,16 +234,111 @@ def overflowing_panels(document) -> list[tuple[str, str]]:
     return found
 
 
-def render_pdf(source: PrintSource, target: Path, base_url: Path, key: str) -> list[tuple[str, str]]:
-    """HTML → PDF/X-4 at ``target``; returns the panels whose text does not fit (and then writes nothing).
+RUNT_LINES = 5  # a part's last page with this many lines or fewer, before a forced break, is a build error
+FIT_LINES = 7  # ... and with this many or fewer the layout tries other spacing first
+FITS = ("tight", "loose", "tighter", "looser")  # spacings a part may take (data-fit in the print CSS)
+
+
+@dataclass(frozen=True)
+class PartEnd:
+    """The last page of a part (an element with data-part: the foreword, a chapter, a module) that runs over
+    more than one page; the next part starts on a new page."""
+
+    part: str  # the element's id
+    title: str  # its title, for messages
+    page: int  # 1-based
+    lines: int  # lines of text on that page
+
+
+def _text_rows(box) -> set[float]:
+    """The vertical positions of the lines of text inside a box (two columns side by side count once)."""
+    from weasyprint.formatting_structure.boxes import LineBox, MarginBox, TextBox
+
+    rows: set[float] = set()
+    stack = [box]
+    while stack:
+        box = stack.pop()
+        box = getattr(box, "_box", box)  # absolutely positioned: the placeholder holds the box
+        if isinstance(box, MarginBox):
+            continue
+        if isinstance(box, LineBox):
+            if any(isinstance(child, TextBox) and child.text.strip() for child in box.descendants()):
+                rows.add(round(box.position_y))
+            continue
+        stack.extend(getattr(box, "children", ()))
+    return rows
+
+
+def part_ends(document) -> list[PartEnd]:
+    """The last page of every part that spans pages, with the number of lines on it."""
+    pages_of: dict[str, list[int]] = {}
+    titles: dict[str, str] = {}
+    lines = []
+    for number, page in enumerate(document.pages, start=1):
+        lines.append(len(_text_rows(page._page_box)))
+        for box in page._page_box.descendants():
+            element = getattr(box, "element", None)
+            if element is None or box.element_tag != "section" or element.get("data-part") is None:
+                continue
+            part = element.get("id", "")
+            titles[part] = element.get("data-part")
+            if number not in pages_of.setdefault(part, []):
+                pages_of[part].append(number)
+    return [PartEnd(part, titles[part], pages[-1], lines[pages[-1] - 1])
+            for part, pages in pages_of.items() if len(pages) > 1]
+
+
+def with_fits(html: str, fits: dict[str, str]) -> str:
+    for part, fit in fits.items():
+        html = html.replace(f'id="{part}" data-part=', f'id="{part}" data-fit="{fit}" data-part=', 1)
+    return html
+
+
+def fit_parts(html: str, document, render):
+    """Lay the document out again, with other spacing in the parts whose last page holds only a few lines.
+
+    Every part starts on a new page, so a part's spacing moves only its own lines. A part is set tighter
+    (its last lines move back) or looser (more lines move onto its last page), whichever leaves no short
+    page, or the one with the most lines on its last page. Returns the document laid out best."""
+    short = {end.part: end.lines for end in part_ends(document) if end.lines <= FIT_LINES}
+    if not short:
+        return document
+    best = {part: ("", lines) for part, lines in short.items()}  # part → (fit, lines on its last page)
+    for fit in FITS:
+        trying = {part: fit for part, (chosen, lines) in best.items() if lines <= FIT_LINES}
+        if not trying:
+            break
+        ends = {end.part: end.lines for end in part_ends(render(with_fits(html, {
+            **{part: chosen for part, (chosen, _) in best.items() if chosen}, **trying})))}
+        for part in trying:
+            lines = ends.get(part, FIT_LINES + 1000)  # the part now fits on fewer pages: no last page to fill
+            if lines > best[part][1]:
+                best[part] = (fit, lines)
+    return render(with_fits(html, {part: fit for part, (fit, _) in best.items() if fit}))
+
+
+def render_pdf(source: PrintSource, target: Path, base_url: Path, key: str) -> list[tuple[str, str, str]]:
+    """HTML → PDF/X-4 at ``target``. Returns the problems of the layout as (code, message, hint): panels
+    whose text does not fit, pages with only a few lines; and then writes nothing.
     A plain function of plain values, so that it can run in another process."""
     import weasyprint
 
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
-    document = weasyprint.HTML(string=source.html, base_url=str(base_url)).render()
+
+    def render(html):
+        return weasyprint.HTML(string=html, base_url=str(base_url)).render()
+
+    document = render(source.html)
     overflows = overflowing_panels(document)
     if overflows:
-        return overflows
+        return [("print.overflow", f"text does not fit panel '{panel}': {detail}",
+                 "shorten this panel's text in that language (or in Vietnamese)") for panel, detail in overflows]
+    document = fit_parts(source.html, document, render)
+    runts = [end for end in part_ends(document) if end.lines <= RUNT_LINES]
+    if runts:
+        return [("print.runt", f"page {end.page} holds only the last {end.lines} line(s) of '{end.title}' before "
+                 "the next page break", "shorten or lengthen this part in that language by a few lines")
+                for end in runts]
     tail = source.tail(len(document.pages))
     if tail:
         back = weasyprint.HTML(string=tail, base_url=str(base_url)).render()
@@ -275,7 +370,8 @@ class PdfWriter:
         self.write_all([(source, target, label)], base_url)
 
     def write_all(self, items: list[tuple[PrintSource, Path, str]], base_url: Path) -> None:
-        """Write every PDF; raise one error listing every panel, in every file, whose text does not fit."""
+        """Write every PDF; raise one error listing every problem of the layout in every file (a panel whose
+        text does not fit, a page with only a few lines)."""
         todo = []
         for source, target, label in items:
             key = self.key(source)
@@ -291,11 +387,10 @@ class PdfWriter:
         else:
             results = [render_pdf(s, t, base_url, k) for s, t, _, k, _ in todo]
         problems = []
-        for (source, target, label, key, cached), overflows in zip(todo, results):
-            problems += [Diagnostic(Location(label or target.name), f"text does not fit panel '{panel}': {detail}",
-                                    "print.overflow", hint="shorten this panel's text in that language (or in "
-                                    "Vietnamese)") for panel, detail in overflows]
-            if overflows:
+        for (source, target, label, key, cached), found in zip(todo, results):
+            problems += [Diagnostic(Location(label or target.name), message, code, hint=hint)
+                         for code, message, hint in found]
+            if found:
                 continue
             self.rendered += 1
             if cached:
@@ -305,3 +400,4 @@ class PdfWriter:
                 tmp.replace(cached)
         if problems:
             raise OutreachError(problems)
+
