@@ -202,12 +202,10 @@ def record_key(paths: Paths, name: str, key: str) -> bool:
     return published.exists() and published.read_text() == key
 
 
-def reuse_pack(paths: Paths, stem: str, filename: str, key: str) -> bool:
+def reuse_pack(paths: Paths, stem: str, key: str) -> bool:
     """Link the published pack into staging when it was made from the same inputs (it passed preflight then)."""
     published, zipped = paths.out / "packs" / stem, paths.out / "packs" / f"{stem}.zip"
-    screen = paths.out / "pdf" / filename
-    if not (record_key(paths, f"pack-{stem}", key) and published.is_dir() and zipped.exists()
-            and screen.exists()):
+    if not (record_key(paths, f"pack-{stem}", key) and published.is_dir() and zipped.exists()):
         return False
     staged = paths.staging / "packs" / stem
     for path in published.iterdir():
@@ -216,7 +214,6 @@ def reuse_pack(paths: Paths, stem: str, filename: str, key: str) -> bool:
             target.unlink()
         os.link(path, target)
     os.link(zipped, paths.staging / "packs" / zipped.name)
-    os.link(screen, paths.staging / "pdf" / filename)
     return True
 
 
@@ -294,7 +291,8 @@ def render_all(project: Project, paths: Paths, site_url: str, languages: tuple[L
         press = staging / "packs" / stem / f"{stem}.press.pdf"
         press.parent.mkdir(parents=True)
         made.append((job, source, press))
-    writer.write_all([(source, press, f"{job.filename} ({'+'.join(lang.code for lang in job.languages)})")
+    writer.write_all([(source, press, staging / "pdf" / job.filename,
+                       f"{job.filename} ({'+'.join(lang.code for lang in job.languages)})")
                       for job, source, press in made], paths.root)
 
     for job, source, press in made:
@@ -302,12 +300,12 @@ def render_all(project: Project, paths: Paths, site_url: str, languages: tuple[L
         titles = {lang.code: print_lz[lang.code].plain(job.document.title) for lang in job.languages}
         state = project.state(job.document)
         key = pack_key(press, state, version)
-        if reuse_pack(paths, stem, job.filename, key):
+        if reuse_pack(paths, stem, key):
             result.packs_reused += 1
             report = None
         else:
             report = pack.make_pack(pack.PRODUCTS[job.document.kind], job.document, job.languages, titles, press,
-                                    staging / "pdf" / job.filename, version, state, readme, project.site.edition)
+                                    version, state, readme, project.site.edition)
         shown = f"build/packs/{stem}/{press.name}"
         failed += [Diagnostic(Location(shown + (f":page {f.page}" if f.page else "")), f.message, f.code,
                               hint="see preflight.txt in the pack") for f in (report.errors if report else [])]
