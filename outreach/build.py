@@ -108,9 +108,9 @@ def site_url_of(paths: Paths, override: str | None = None) -> str:
     return url.rstrip("/") + "/"
 
 
-def localizers_for(project: Project, paths: Paths, languages=LANGUAGES, for_print=False) -> dict[str, Localizer]:
+def localizers_for(project: Project, paths: Paths, languages=LANGUAGES) -> dict[str, Localizer]:
     env = environment()
-    return {lang.code: Localizer(Translator.load(lang, paths.locales, project.facts), env, for_print=for_print)
+    return {lang.code: Localizer(Translator.load(lang, paths.locales, project.facts), env)
             for lang in languages}
 
 
@@ -268,7 +268,7 @@ def render_all(project: Project, paths: Paths, site_url: str, languages: tuple[L
     staging = paths.staging
 
     # print
-    print_lz = localizers_for(project, paths, languages, for_print=True)
+    print_lz = localizers_for(project, paths, languages)
     writer = print_render.PdfWriter(paths.cache / "pdf")
     pdf_links: dict[str, list[web.PdfLink]] = {}
     version = pack.content_version(project.site.edition, [Path(p) for p in project.sources]

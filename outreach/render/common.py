@@ -43,11 +43,10 @@ def environment() -> jinja2.Environment:
 class Localizer:
     """The content seen in one language."""
 
-    def __init__(self, translator: Translator, env: jinja2.Environment, *, for_print: bool = False):
+    def __init__(self, translator: Translator, env: jinja2.Environment):
         self.translator = translator
         self.language: Language = translator.language
         self.env = env
-        self.for_print = for_print
         self.fallbacks: list[tuple[Text, str]] = []  # what was shown in Vietnamese, and why
         self.missing_ui: set[str] = set()  # UI labels shown in Vietnamese
 

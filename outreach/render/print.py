@@ -315,13 +315,13 @@ def fit_parts(html: str, document, render):
     short = {end.part: end.lines for end in part_ends(document) if end.lines <= FIT_LINES}
     if not short:
         return document
-    laid_out = {}  # the fits tried → the document
+    last: list = [None, None]  # the fits tried last and their document (kept: the choice is often the last try)
 
     def layout(fits: dict[str, str]):
-        key = tuple(sorted(fits.items()))
-        if key not in laid_out:
-            laid_out[key] = render(with_fits(html, fits))
-        return laid_out[key]
+        key = sorted(fits.items())
+        if last[0] != key:
+            last[:] = [key, render(with_fits(html, fits))]
+        return last[1]
 
     best = {part: ("", lines) for part, lines in short.items()}  # part → (fit, lines on its last page)
     for fit in FITS:
