@@ -108,9 +108,9 @@ def site_url_of(paths: Paths, override: str | None = None) -> str:
     return url.rstrip("/") + "/"
 
 
-def localizers_for(project: Project, paths: Paths, languages=LANGUAGES, for_print=False) -> dict[str, Localizer]:
+def localizers_for(project: Project, paths: Paths, languages=LANGUAGES) -> dict[str, Localizer]:
     env = environment()
-    return {lang.code: Localizer(Translator.load(lang, paths.locales, project.facts), env, for_print=for_print)
+    return {lang.code: Localizer(Translator.load(lang, paths.locales, project.facts), env)
             for lang in languages}
 
 
@@ -216,12 +216,10 @@ def record_key(paths: Paths, name: str, key: str) -> bool:
     return published.exists() and published.read_text() == key
 
 
-def reuse_pack(paths: Paths, stem: str, filename: str, key: str) -> bool:
+def reuse_pack(paths: Paths, stem: str, key: str) -> bool:
     """Link the published pack into staging when it was made from the same inputs (it passed preflight then)."""
     published, zipped = paths.out / "packs" / stem, paths.out / "packs" / f"{stem}.zip"
-    screen = paths.out / "pdf" / filename
-    if not (record_key(paths, f"pack-{stem}", key) and published.is_dir() and zipped.exists()
-            and screen.exists()):
+    if not (record_key(paths, f"pack-{stem}", key) and published.is_dir() and zipped.exists()):
         return False
     staged = paths.staging / "packs" / stem
     for path in published.iterdir():
@@ -230,7 +228,6 @@ def reuse_pack(paths: Paths, stem: str, filename: str, key: str) -> bool:
             target.unlink()
         os.link(path, target)
     os.link(zipped, paths.staging / "packs" / zipped.name)
-    os.link(screen, paths.staging / "pdf" / filename)
     return True
 
 
@@ -285,7 +282,7 @@ def render_all(project: Project, paths: Paths, site_url: str, languages: tuple[L
     staging = paths.staging
 
     # print
-    print_lz = localizers_for(project, paths, languages, for_print=True)
+    print_lz = localizers_for(project, paths, languages)
     writer = print_render.PdfWriter(paths.cache / "pdf")
     pdf_links: dict[str, list[web.PdfLink]] = {}
     version = pack.content_version(project.site.edition, [Path(p) for p in project.sources]
@@ -310,7 +307,8 @@ def render_all(project: Project, paths: Paths, site_url: str, languages: tuple[L
         press = staging / "packs" / stem / f"{stem}.press.pdf"
         press.parent.mkdir(parents=True)
         made.append((job, source, press))
-    writer.write_all([(source, press, f"{job.filename} ({'+'.join(lang.code for lang in job.languages)})")
+    writer.write_all([(source, press, staging / "pdf" / job.filename,
+                       f"{job.filename} ({'+'.join(lang.code for lang in job.languages)})")
                       for job, source, press in made], paths.root)
 
     for job, source, press in made:
@@ -318,13 +316,12 @@ def render_all(project: Project, paths: Paths, site_url: str, languages: tuple[L
         titles = {lang.code: print_lz[lang.code].plain(job.document.title) for lang in job.languages}
         state = project.state(job.document)
         key = pack_key(press, state, version)
-        if reuse_pack(paths, stem, job.filename, key):
+        if reuse_pack(paths, stem, key):
             result.packs_reused += 1
             report = None
         else:
             report = pack.make_pack(pack.PRODUCTS[job.document.kind], job.document, job.languages, titles, press,
-                                    staging / "pdf" / job.filename, version, state, readme, project.site.edition,
-                                    blanks)
+                                    version, state, readme, project.site.edition, blanks)
         shown = f"build/packs/{stem}/{press.name}"
         failed += fonts.check_embedded(press, job.languages, shown)
         failed += [Diagnostic(Location(shown + (f":page {f.page}" if f.page else "")), f.message, f.code,

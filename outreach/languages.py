@@ -20,6 +20,10 @@ class Language:
     sans: str  # print font stack, first family named explicitly
     serif: str
     segment_han: bool = False  # run jieba over Han text for the search index
+    # where a printed line may break: "spaces" (between words), "words" (Korean: between words only, never
+    # inside one), "phrases" (Japanese, Chinese: anywhere in text, between BudouX phrases in titles)
+    line_breaks: str = "spaces"
+    phrase_model: str = ""  # the BudouX model for line breaks in titles
 
     @property
     def is_source(self) -> bool:
@@ -28,12 +32,13 @@ class Language:
 
 VI = Language("vi", "vi", "Tiếng Việt", "vi", "vi", '"Noto Sans"', '"Noto Serif"')
 EN = Language("en", "en", "English", "en", "en", '"Noto Sans"', '"Noto Serif"')
-KO = Language("ko", "ko", "한국어", "ko", "ko", '"Noto Sans CJK KR"', '"Noto Serif CJK KR"')
+KO = Language("ko", "ko", "한국어", "ko", "ko", '"Noto Sans CJK KR"', '"Noto Serif CJK KR"', line_breaks="words")
 ZH_HANS = Language(
     "zh-Hans", "zh_Hans", "简体中文", "zh-Hans", "zh", '"Noto Sans CJK SC"', '"Noto Serif CJK SC"',
-    segment_han=True,
+    segment_han=True, line_breaks="phrases", phrase_model="zh-hans",
 )
-JA = Language("ja", "ja", "日本語", "ja", "ja", '"Noto Sans CJK JP"', '"Noto Serif CJK JP"')
+JA = Language("ja", "ja", "日本語", "ja", "ja", '"Noto Sans CJK JP"', '"Noto Serif CJK JP"', line_breaks="phrases",
+              phrase_model="ja")
 
 SOURCE = VI
 LANGUAGES: tuple[Language, ...] = (VI, EN, KO, ZH_HANS, JA)

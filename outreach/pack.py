@@ -1,7 +1,7 @@
-"""Printer packs: from each press file, a screen copy, a proof, a manifest, a README and a zip.
+"""Printer packs: from each press file, a proof, a manifest, a README and a zip.
 
-    press file   PDF/X-4, CMYK, 3 mm bleed, no marks            (rendered by render/print.py)
-    screen copy  the same file cropped to the trim, for the web  build/pdf/
+    press file   PDF/X-4, CMYK, 3 mm bleed, no marks            (rendered by render/print.py, with the tagged
+                                                                 PDF for reading on screen, build/pdf/)
     proof        each page on a larger sheet with crop and fold marks outside the trim, labelled PROOF
     preflight    the checks of preflight.py, written to preflight.txt; a failing press file fails the build
     pack         build/packs/<name>/ and build/packs/<name>.zip
@@ -75,14 +75,6 @@ PRODUCTS = {
 
 def sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
-def screen_copy(press: Path, target: Path) -> None:
-    """The press file cropped to its trim: what a reader on screen should see."""
-    with pikepdf.open(press) as pdf:
-        for page in pdf.pages:
-            page.obj.CropBox = page.obj.TrimBox
-        pdf.save(target, deterministic_id=True)
 
 
 def _mark_lines(x0, y0, x1, y1, bleed, gap, length) -> list[tuple[float, float, float, float]]:
@@ -257,14 +249,13 @@ def dump_manifest(data: dict) -> str:
     return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
 
 
-def make_pack(product: Product, document, languages, titles: dict[str, str], press: Path, screen: Path,
+def make_pack(product: Product, document, languages, titles: dict[str, str], press: Path,
               version: str, status: str, readme_template, date: dt.date, blanks: tuple[str, ...] = ()) -> pf.Report:
-    """Everything beside the press file: screen copy, the press file finished to PDF/X-4, proof, preflight,
-    manifest, README, zip. ``blanks`` are the texts that stand in for missing contact details (every language)."""
+    """Everything beside the press file: the press file finished to PDF/X-4, proof, preflight, manifest, README,
+    zip. ``blanks`` are the texts that stand in for missing contact details (every language)."""
     folder = press.parent
     stem = folder.name
-    screen_copy(press, screen)  # before finishing: the screen copy keeps its links
-    press_mod.finish(press, product.condition)
+    press_mod.finish(press, product.condition)  # the screen PDF was written by the renderer, links and tags kept
     proof_file = folder / f"{stem}.proof.pdf"
     proof(press, proof_file, stem, product.spec.folds_mm, draft=status != "approved")
     report = pf.preflight(press, product.spec, shown=press.name, status=status, companions=[proof_file],

@@ -9,7 +9,6 @@ the same notices, written once in ``templates/notices.j2``.
 from __future__ import annotations
 
 import html
-import re
 from functools import cached_property
 from pathlib import Path
 
@@ -22,7 +21,10 @@ from ..languages import Language
 from ..model import Fact, Text
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
-HANGUL_WORD = re.compile(r"[^\s<>&]*[\uac00-\ud7a3\u1100-\u11ff\u3130-\u318f][^\s<>&]*")
+
+
+def _escape(text: str) -> str:
+    return html.escape(text, quote=False)
 
 
 PLAIN_TEMPLATES = (".txt.j2", ".js.j2")  # every other template writes HTML (or Markdown, which holds HTML)
@@ -47,24 +49,13 @@ def environment() -> jinja2.Environment:
     return env
 
 
-def keep_korean_words(text: str) -> str:
-    """Escape, and keep each Korean word whole at line ends.
-
-    WeasyPrint has no ``word-break: keep-all`` and breaks Hangul between any
-    two syllables; a no-break span per word keeps words whole.
-    """
-    escaped = html.escape(text, quote=False)
-    return HANGUL_WORD.sub(lambda m: f'<span class="kw">{m.group(0)}</span>', escaped)
-
-
 class Localizer:
     """The content seen in one language."""
 
-    def __init__(self, translator: Translator, env: jinja2.Environment, *, for_print: bool = False):
+    def __init__(self, translator: Translator, env: jinja2.Environment):
         self.translator = translator
         self.language: Language = translator.language
         self.env = env
-        self.for_print = for_print
         self.fallbacks: list[tuple[Text, str]] = []  # what was shown in Vietnamese, and why
         self.missing_ui: set[str] = set()  # UI labels shown in Vietnamese
 
@@ -87,11 +78,6 @@ class Localizer:
             self.fallbacks.append((text, result.status))
         return result
 
-    def _hook(self, language: Language):
-        if self.for_print and language.code == "ko":
-            return keep_korean_words
-        return lambda s: html.escape(s, quote=False)
-
     def plain(self, text: Text) -> str:
         """Text without markup (titles, metadata, navigation)."""
         return markup.plain(markup.parse(self.translator.text(text).value, text.rich))
@@ -99,7 +85,7 @@ class Localizer:
     def inline(self, text: Text) -> Markup:
         """One line of text as inline HTML; a fallback is wrapped in a lang="vi" span."""
         result = self.rendered(text)
-        body = markup.to_html(markup.parse(result.value, False), inline=True, text_hook=self._hook(result.language))
+        body = markup.to_html(markup.parse(result.value, False), inline=True, text_hook=_escape)
         if result.is_fallback:
             return Markup(f'<span lang="{result.language.code}" class="untranslated" '
                           f'title="{html.escape(self.notice_text(result.status))}">{body}</span>')
@@ -108,7 +94,7 @@ class Localizer:
     def block(self, text: Text) -> Markup:
         """A rich text as HTML blocks; a fallback comes after a notice, in a lang="vi" div."""
         result = self.rendered(text)
-        body = markup.to_html(markup.parse(result.value, text.rich), text_hook=self._hook(result.language))
+        body = markup.to_html(markup.parse(result.value, text.rich), text_hook=_escape)
         if result.is_fallback:
             return Markup(f'{self.notice(result.status)}\n<div lang="{result.language.code}" class="untranslated">'
                           f"\n{body}\n</div>")
@@ -137,4 +123,4 @@ class Localizer:
         return self.translator.text(text).status
 
 
-__all__ = ["Localizer", "environment", "keep_korean_words", "FUZZY", "MISSING"]
+__all__ = ["Localizer", "environment", "FUZZY", "MISSING"]

@@ -9,6 +9,7 @@ cache keyed on the HTML, so an unchanged document is not rendered again.
 from __future__ import annotations
 
 import concurrent.futures
+import contextlib
 import datetime as dt
 import hashlib
 import importlib.metadata
@@ -28,7 +29,9 @@ from ..errors import Diagnostic, Location, OutreachError
 from ..i18n.formatting import format_fact
 from ..languages import LANGUAGES, SOURCE, TARGETS, Language
 from ..model import Fact, Project, iter_texts
+from . import palette
 from .common import TEMPLATES, Localizer
+from .linebreak import mark_breaks
 
 PRINT_CSS = TEMPLATES / "print"
 # The CMYK output intent: Ghostscript's CMYK profile, from Debian's libgs-common.
@@ -82,7 +85,8 @@ def print_jobs(project: Project, languages=LANGUAGES) -> list[PrintJob]:
 
 def qr_svg(url: str) -> Markup:
     """A vector QR code (error correction M, 4-module quiet zone)."""
-    svg = segno.make(url, error="m").svg_inline(border=4, omitsize=True, dark="#000")
+    # the title is the figure's alternative text in the tagged PDF
+    svg = segno.make(url, error="m").svg_inline(border=4, omitsize=True, dark="#000", title=url)
     # 100 % K, not RGB; and no fill, which would default to RGB black
     return Markup(svg.replace('stroke="#000"', 'stroke="device-cmyk(0 0 0 1)" fill="none"'))
 
@@ -93,7 +97,9 @@ def edition_text(date: dt.date, language: Language) -> str:
 
 
 def _css(*names: str) -> Markup:
-    return Markup("\n".join([color_profile_rule(), *((PRINT_CSS / name).read_text(encoding="utf-8") for name in names)]))
+    """The print CSS, colours in CMYK from the palette."""
+    return Markup("\n".join([color_profile_rule(), *(palette.print_css(
+        (PRINT_CSS / name).read_text(encoding="utf-8"), f"outreach/templates/print/{name}") for name in names)]))
 
 
 def _meta(project: Project, localizers: list[Localizer], document, languages) -> dict:
@@ -187,7 +193,9 @@ RENDERERS = {"leaflet": leaflet_html, "handbook": handbook_html, "course": cours
 
 
 def print_html(job: PrintJob, project: Project, localizers: dict[str, Localizer], page_url: str) -> PrintSource:
-    return RENDERERS[job.document.kind](job, project, localizers, page_url)
+    source = RENDERERS[job.document.kind](job, project, localizers, page_url)
+    return PrintSource(mark_breaks(source.html, project.names),
+                       tuple(mark_breaks(tail, project.names) for tail in source.tails))
 
 
 PX_TO_MM = 25.4 / 96
@@ -219,6 +227,13 @@ def _descendants(box):
         yield from _descendants(child)
 
 
+def _visible_text(element) -> str:
+    """The text of an element, without what inline SVG holds (a QR code's title is its alternative text)."""
+    if str(element.tag).startswith("{http://www.w3.org/2000/svg}"):
+        return element.tail or ""
+    return (element.text or "") + "".join(_visible_text(child) for child in element) + (element.tail or "")
+
+
 def overflowing_panels(document) -> list[tuple[str, str, str, str]]:
     """Panels (elements with data-panel) whose text does not fit: a word wider than the panel, what runs
     past the bottom edge, and what WeasyPrint left out altogether because it fell off the page. Each as
@@ -246,7 +261,7 @@ def overflowing_panels(document) -> list[tuple[str, str, str, str]]:
                 continue
             bottom = max((child.position_y + child.margin_height() for child in inside
                           if child is not box and hasattr(child, "margin_height")), default=limit)
-            written = "".join("".join(element.itertext()).split())
+            written = "".join(_visible_text(element).split())
             laid_out = "".join("".join(child.text for child in texts).split())
             below = [child for child in texts if child.position_y + child.height - limit > 0.5]
             lang, snippet = (below[0].style["lang"] or "", below[0].text) if below else ("", "")
@@ -273,23 +288,174 @@ def overflow_diagnostic(source: PrintSource, label: str, panel: str, detail: str
                       "print.overflow", hint=fix)
 
 
-def render_pdf(source: PrintSource, target: Path, base_url: Path, key: str) -> list[tuple[str, str, str, str]]:
-    """HTML → PDF/X-4 at ``target``; returns the panels whose text does not fit (and then writes nothing).
-    A plain function of plain values, so that it can run in another process."""
+RUNT_LINES = 5  # a part's last page with this many lines or fewer, before a forced break, is a build error
+FIT_LINES = 7  # ... and with this many or fewer the layout tries other spacing first
+FITS = ("tight", "loose", "tighter", "looser")  # spacings a part may take (data-fit in the print CSS)
+
+
+@dataclass(frozen=True)
+class PartEnd:
+    """The last page of a part (an element with data-part: the foreword, a chapter, a module) that runs over
+    more than one page; the next part starts on a new page."""
+
+    part: str  # the element's id
+    title: str  # its title, for messages
+    page: int  # 1-based
+    lines: int  # lines of text on that page
+
+
+def _text_rows(box) -> set[float]:
+    """The vertical positions of the lines of text inside a box (two columns side by side count once)."""
+    from weasyprint.formatting_structure.boxes import LineBox, MarginBox, TextBox
+
+    rows: set[float] = set()
+    stack = [box]
+    while stack:
+        box = stack.pop()
+        box = getattr(box, "_box", box)  # absolutely positioned: the placeholder holds the box
+        if isinstance(box, MarginBox):
+            continue
+        if isinstance(box, LineBox):
+            if any(isinstance(child, TextBox) and child.text.strip() for child in box.descendants()):
+                rows.add(round(box.position_y))
+            continue
+        stack.extend(getattr(box, "children", ()))
+    return rows
+
+
+def part_ends(document) -> list[PartEnd]:
+    """The last page of every part that spans pages, with the number of lines on it."""
+    pages_of: dict[str, list[int]] = {}
+    titles: dict[str, str] = {}
+    lines = []
+    for number, page in enumerate(document.pages, start=1):
+        lines.append(len(_text_rows(page._page_box)))
+        for box in page._page_box.descendants():
+            element = getattr(box, "element", None)
+            if element is None or box.element_tag not in ("section", "header") or element.get("data-part") is None:
+                continue
+            part = element.get("id", "")
+            titles[part] = element.get("data-part")
+            if number not in pages_of.setdefault(part, []):
+                pages_of[part].append(number)
+    return [PartEnd(part, titles[part], pages[-1], lines[pages[-1] - 1])
+            for part, pages in pages_of.items() if len(pages) > 1]
+
+
+def with_fits(html: str, fits: dict[str, str]) -> str:
+    for part, fit in fits.items():
+        html = html.replace(f'id="{part}" data-part=', f'id="{part}" data-fit="{fit}" data-part=', 1)
+    return html
+
+
+def fit_parts(html: str, document, render):
+    """Lay the document out again, with other spacing in the parts whose last page holds only a few lines.
+
+    Every part starts on a new page, so a part's spacing moves only its own lines. A part is set tighter
+    (its last lines move back) or looser (more lines move onto its last page), whichever leaves no short
+    page, or the one with the most lines on its last page. Returns the document laid out best."""
+    short = {end.part: end.lines for end in part_ends(document) if end.lines <= FIT_LINES}
+    if not short:
+        return document
+    last: list = [None, None]  # the fits tried last and their document (kept: the choice is often the last try)
+
+    def layout(fits: dict[str, str]):
+        key = sorted(fits.items())
+        if last[0] != key:
+            last[:] = [key, render(with_fits(html, fits))]
+        return last[1]
+
+    best = {part: ("", lines) for part, lines in short.items()}  # part → (fit, lines on its last page)
+    for fit in FITS:
+        trying = {part: fit for part, (chosen, lines) in best.items() if lines <= FIT_LINES}
+        if not trying:
+            break
+        chosen = {part: chosen for part, (chosen, _) in best.items() if chosen}
+        ends = {end.part: end.lines for end in part_ends(layout({**chosen, **trying}))}
+        for part in trying:
+            lines = ends.get(part, FIT_LINES + 1000)  # the part now fits on fewer pages: no last page to fill
+            if lines > best[part][1]:
+                best[part] = (fit, lines)
+    return layout({part: fit for part, (fit, _) in best.items() if fit})
+
+
+def render_pdf(source: PrintSource, target: Path, base_url: Path, key: str,
+               screen: Path | None = None) -> list[tuple]:
+    """HTML → PDF/X-4 at ``target``, and the tagged PDF for reading on screen at ``screen``. Returns the problems
+    of the layout, and then writes nothing: panels whose text does not fit, as ("print.overflow", panel, what is
+    wrong, the language of the text, the text), and pages with only a few lines, as ("print.runt", message,
+    hint). A plain function of plain values, so that it can run in another process."""
     import weasyprint
 
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
-    document = weasyprint.HTML(string=source.html, base_url=str(base_url)).render()
+
+    def render(html):
+        return weasyprint.HTML(string=html, base_url=str(base_url)).render()
+
+    document = render(source.html)
     overflows = overflowing_panels(document)
     if overflows:
-        return overflows
+        return [("print.overflow", *overflow) for overflow in overflows]
+    document = fit_parts(source.html, document, render)
+    runts = [end for end in part_ends(document) if end.lines <= RUNT_LINES]
+    if runts:
+        return [("print.runt", f"page {end.page} holds only the last {end.lines} line(s) of '{end.title}' before "
+                 "the next page break", "shorten or lengthen this part in that language by a few lines")
+                for end in runts]
     tail = source.tail(len(document.pages))
     if tail:
         back = weasyprint.HTML(string=tail, base_url=str(base_url)).render()
         document = document.copy([*document.pages, *back.pages])
     document.write_pdf(target, pdf_variant=PDF_VARIANT)
     stable_document_id(target, key)
+    if screen:
+        with element_languages():
+            document.write_pdf(screen, pdf_variant=SCREEN_VARIANT)
+        crop_to_trim(screen)
+        stable_document_id(screen, key)
     return []
+
+
+SCREEN_VARIANT = "pdf/ua-1"  # tagged: structure, reading order, alternative texts, languages
+
+
+@contextlib.contextmanager
+def element_languages():
+    """Tag the language of every element whose ``lang`` differs from its parent's (``/Lang`` on its structure
+    element), while a PDF is written.
+
+    WeasyPrint 70 tags only the document's language; a bilingual leaflet or a Vietnamese term in a Korean
+    glossary then reads out in the wrong voice. WeasyPrint offers no hook for this, so its function that builds
+    one structure element per box is wrapped for the time of the call.
+    """
+    import pydyf
+    from weasyprint.pdf import tags
+
+    original = tags._build_box_tree
+
+    def with_language(box, parent, *args):
+        node = getattr(box, "_box", box)
+        element = getattr(node, "element", None)
+        lang = element.get("lang") if element is not None and node.element_tag not in ("html", "body") else None
+        for structure in original(box, parent, *args):
+            if lang and "Lang" not in structure:
+                structure["Lang"] = pydyf.String(lang)
+            yield structure
+
+    tags._build_box_tree = with_language
+    try:
+        yield
+    finally:
+        tags._build_box_tree = original
+
+
+def crop_to_trim(path: Path) -> None:
+    """Show a screen reader's PDF at its trim size, without the bleed."""
+    with pikepdf.open(path, allow_overwriting_input=True) as pdf:
+        for page in pdf.pages:
+            page.obj.CropBox = page.obj.TrimBox
+        pdf.save(path, deterministic_id=True, compress_streams=False,
+                 stream_decode_level=pikepdf.StreamDecodeLevel.none)
 
 
 class PdfWriter:
@@ -310,35 +476,48 @@ class PdfWriter:
             digest.update(tail.encode("utf-8"))
         return digest.hexdigest()
 
-    def write(self, source: PrintSource, target: Path, base_url: Path, label: str = "") -> None:
-        self.write_all([(source, target, label)], base_url)
+    def write(self, source: PrintSource, target: Path, base_url: Path, label: str = "",
+              screen: Path | None = None) -> None:
+        self.write_all([(source, target, screen, label)], base_url)
 
-    def write_all(self, items: list[tuple[PrintSource, Path, str]], base_url: Path) -> None:
-        """Write every PDF; raise one error listing every panel, in every file, whose text does not fit."""
+    def write_all(self, items: list[tuple[PrintSource, Path, Path | None, str]], base_url: Path) -> None:
+        """Write every press PDF (and its screen PDF, when a path is given); raise one error listing every
+        problem of the layout in every file (a panel whose text does not fit, a page with only a few lines)."""
         todo = []
-        for source, target, label in items:
+        for source, target, screen, label in items:
             key = self.key(source)
             cached = self.cache_dir / f"{key}.pdf" if self.cache_dir else None
-            if cached and cached.exists():
+            cached_screen = self.cache_dir / f"{key}.screen.pdf" if self.cache_dir else None
+            if cached and cached.exists() and (not screen or cached_screen.exists()):
                 shutil.copyfile(cached, target)
+                if screen:
+                    shutil.copyfile(cached_screen, screen)
                 self.reused += 1
             else:
-                todo.append((source, target, label, key, cached))
+                todo.append((source, target, screen, label, key, cached, cached_screen))
+        arguments = [(s, t, base_url, k, sc) for s, t, sc, _, k, _, _ in todo]
         if len(todo) > 1 and self.processes > 1:
             with concurrent.futures.ProcessPoolExecutor(self.processes) as pool:
-                results = list(pool.map(render_pdf, *zip(*[(s, t, base_url, k) for s, t, _, k, _ in todo])))
+                results = list(pool.map(render_pdf, *zip(*arguments)))
         else:
-            results = [render_pdf(s, t, base_url, k) for s, t, _, k, _ in todo]
+            results = [render_pdf(*args) for args in arguments]
         problems = []
-        for (source, target, label, key, cached), overflows in zip(todo, results):
-            problems += [overflow_diagnostic(source, label or target.name, *overflow) for overflow in overflows]
-            if overflows:
+        for (source, target, screen, label, key, cached, cached_screen), found in zip(todo, results):
+            for code, *details in found:
+                if code == "print.overflow":
+                    problems.append(overflow_diagnostic(source, label or target.name, *details))
+                else:
+                    message, hint = details
+                    problems.append(Diagnostic(Location(label or target.name), message, code, hint=hint))
+            if found:
                 continue
             self.rendered += 1
             if cached:
                 cached.parent.mkdir(parents=True, exist_ok=True)
-                tmp = cached.with_name(cached.name + ".tmp")
-                shutil.copyfile(target, tmp)
-                tmp.replace(cached)
+                for made, kept in ((target, cached), (screen, cached_screen)):
+                    if made:
+                        tmp = kept.with_name(kept.name + ".tmp")
+                        shutil.copyfile(made, tmp)
+                        tmp.replace(kept)
         if problems:
             raise OutreachError(problems)

@@ -354,7 +354,7 @@ def precache_urls(site_dir: Path, language: Language) -> list[str]:
         urls.append("./" if rel == "." else f"./{rel}/")
     assets = site_dir / "assets"
     wanted = ["stylesheets/*.css", "javascripts/bundle.*.min.js", "javascripts/workers/search.*.min.js",
-              "outreach.css", "outreach.js", "early.js", "images/favicon.png",
+              "outreach.css", "outreach.js", "early.js", "emblem.svg", "images/favicon.png",
               "javascripts/lunr/min/lunr.stemmer.support.min.js", "javascripts/lunr/min/lunr.multi.min.js",
               f"javascripts/lunr/min/lunr.{language.search_lang}.min.js"]
     if language.search_lang == "ja":

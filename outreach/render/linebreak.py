@@ -1,0 +1,158 @@
+"""Line breaking for print, where WeasyPrint needs help.
+
+WeasyPrint (through Pango) breaks Korean between any two syllables — it has no
+``word-break: keep-all`` — and Japanese and Chinese between any two characters,
+titles included. We mark the places where a line must not break with U+2060
+WORD JOINER in the text of the print HTML, which Pango honours and which costs
+nothing at layout (a no-wrap span per Korean word made the Korean handbook
+3.7–4.8× slower to lay out):
+
+- Korean (``Language.line_breaks == "words"``): between the characters of every
+  word, also where a word runs across an inline tag (``<strong>기업</strong>의``);
+- Japanese and Chinese (``"phrases"``): inside each phrase BudouX finds, in
+  headings and in elements marked ``class="phrases"``, so that titles break
+  between phrases (労働組合 | ハンドブック, never 労働 | 組合); and the last
+  characters of every paragraph, so that no paragraph ends on a line of one or
+  two characters;
+- proper names (``names.yaml``), in every language: their spaces become no-break
+  spaces ("Bình Phước" stays on one line).
+
+The pass reads the HTML as a stream of tags and text and keeps track of each
+element's language; attributes, ``<head>`` and inline SVG are left alone.
+"""
+
+from __future__ import annotations
+
+import functools
+import html
+import re
+
+from ..languages import LANGUAGES
+
+WJ = "\u2060"
+NBSP = "\u00a0"
+TOKEN = re.compile(r"<!--.*?-->|<[^>]*>|[^<]+", re.S)
+TAG = re.compile(r"<\s*(/)?\s*([a-zA-Z][a-zA-Z0-9:-]*)([^>]*?)(/)?\s*>", re.S)
+ATTRIBUTE = re.compile(r'([a-zA-Z:-]+)\s*=\s*"([^"]*)"')
+VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
+SKIPPED = {"head", "style", "script", "svg", "title"}
+INLINE = {"a", "abbr", "b", "code", "em", "i", "small", "span", "strong", "sub", "sup"}
+HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6", "dt"}
+PARAGRAPH_ENDS = {"p", "li", "dd"}
+HANGUL = re.compile(r"[\uac00-\ud7a3\u1100-\u11ff\u3130-\u318f]")
+CJK_CHAR = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff]")
+LAST_LINE_CHARACTERS = 4  # a paragraph's last line holds at least this many characters (punctuation included)
+_BREAKS = {lang.code: lang.line_breaks for lang in LANGUAGES}
+_PHRASE_MODELS = {lang.code: lang.phrase_model for lang in LANGUAGES if lang.phrase_model}
+
+
+@functools.lru_cache(maxsize=None)
+def _parser(model: str):
+    import budoux
+
+    return {"ja": budoux.load_default_japanese_parser,
+            "zh-hans": budoux.load_default_simplified_chinese_parser}[model]()
+
+
+def join(text: str) -> str:
+    """Join every two neighbouring characters that are not spaces."""
+    out = []
+    for index, char in enumerate(text):
+        if index and not char.isspace() and not text[index - 1].isspace():
+            out.append(WJ)
+        out.append(char)
+    return "".join(out)
+
+
+def join_korean_words(text: str) -> str:
+    """Keep each word that holds Hangul on one line."""
+    return re.sub(r"\S+", lambda m: join(m.group(0)) if HANGUL.search(m.group(0)) else m.group(0), text)
+
+
+def join_phrases(text: str, language: str) -> str:
+    """Let a Japanese or Chinese line break only between BudouX phrases."""
+    model = _PHRASE_MODELS.get(language)
+    if not model or not CJK_CHAR.search(text):
+        return text
+    return "".join(join(phrase) for phrase in _parser(model).parse(text))
+
+
+def join_last_characters(text: str, count: int = LAST_LINE_CHARACTERS) -> str:
+    """Join the last ``count`` characters of a paragraph, so that its last line is never one or two characters."""
+    stripped = text.rstrip()
+    tail = stripped[-count:]
+    if not CJK_CHAR.search(tail) or any(char.isspace() for char in tail):
+        return text
+    return stripped[:-count] + join(tail) + text[len(stripped):]
+
+
+def keep_names(text: str, names: tuple[str, ...]) -> str:
+    for name in names:
+        if " " in name and name in text:
+            text = text.replace(name, name.replace(" ", NBSP))
+    return text
+
+
+class _Element:
+    __slots__ = ("tag", "lang", "phrases")
+
+    def __init__(self, tag: str, lang: str, phrases: bool):
+        self.tag, self.lang, self.phrases = tag, lang, phrases
+
+
+def mark_breaks(document: str, names: tuple[str, ...] = ()) -> str:
+    """The print HTML with word joiners and no-break spaces where a line must not break."""
+    out: list[str] = []
+    stack: list[_Element] = [_Element("#root", "", False)]
+    skipped = 0
+    last_text = -1  # index in ``out`` of the last text of the current paragraph
+    previous_char = ""  # the character before the current text, across inline tags
+    for match in TOKEN.finditer(document):
+        token = match.group(0)
+        if token.startswith("<"):
+            tag = TAG.match(token)
+            if not tag or token.startswith("<!"):
+                out.append(token)
+                continue
+            closing, name, attributes, self_closing = tag.group(1), tag.group(2).lower(), tag.group(3), tag.group(4)
+            if closing:
+                if name in SKIPPED:
+                    skipped = max(0, skipped - 1)
+                if skipped == 0 and name in PARAGRAPH_ENDS and last_text >= 0 \
+                        and _BREAKS.get(stack[-1].lang) == "phrases" and not stack[-1].phrases:
+                    out[last_text] = html.escape(join_last_characters(html.unescape(out[last_text])), quote=False)
+                for depth in range(len(stack) - 1, 0, -1):  # close up to the matching element
+                    if stack[depth].tag == name:
+                        del stack[depth:]
+                        break
+                if name not in INLINE:
+                    last_text, previous_char = -1, ""
+            elif name in SKIPPED and not self_closing:
+                skipped += 1
+            elif name not in VOID and not self_closing and skipped == 0:
+                values = dict(ATTRIBUTE.findall(attributes))
+                parent = stack[-1]
+                phrases = parent.phrases or name in HEADINGS or "phrases" in values.get("class", "").split()
+                stack.append(_Element(name, values.get("lang", parent.lang), phrases))
+                if name not in INLINE:
+                    last_text, previous_char = -1, ""
+            out.append(token)
+            continue
+        if skipped or not token.strip() and not previous_char:
+            out.append(token)
+            continue
+        element = stack[-1]
+        text = keep_names(html.unescape(token), names)
+        breaks = _BREAKS.get(element.lang)
+        if breaks == "words":
+            joined = join_korean_words(text)
+            if previous_char and not previous_char.isspace() and not text[0].isspace() \
+                    and (HANGUL.search(previous_char) or HANGUL.match(text[0])):
+                joined = WJ + joined
+            text = joined
+        elif breaks == "phrases" and element.phrases:
+            text = join_phrases(text, element.lang)
+        out.append(html.escape(text, quote=False))
+        last_text = len(out) - 1
+        previous_char = text[-1] if text else previous_char
+    return "".join(out)
