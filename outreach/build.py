@@ -1,14 +1,18 @@
 """The build, stage by stage.
 
-    load + validate   content/*.yaml            → Project           (validate.py)
-    translate         locales/*/messages.po     → one Localizer per language
-    render print      Project + 2 languages     → HTML → PDF         (render/print.py)
-    render web        Project + 1 language      → mkdocs project → site (render/web.py)
-    publish           build/.staging            → build/site, build/pdf
+    load + validate   content/*.yaml              → Project                         (validate.py)
+    translate         locales/*/messages.po       → one Localizer per language      (i18n/)
+    plan print        Project + languages         → print HTML, the print gate      (render/print.py)
+    plan web          Project + 1 language        → mkdocs project per site         (render/web.py)
+    make              one job per changed product, the longest first, one process per core (pool.py):
+                        print HTML → PDF → pack, mkdocs → site, offline site → zip  (products.py)
+    finish            root and status pages, screen PDFs on the site, kept editions (editions.py)
+    publish           build/.staging              → build/site, build/pdf, build/packs
 
-Everything is written under ``build/.staging`` first and moved into place
-only when every stage has succeeded, so a failed build leaves the previous
-output as it was.
+Each product has a key, a digest of the inputs it really reads (cache.py); a product whose key has not
+changed is linked from the published output instead of being made again. Everything is written under
+``build/.staging`` first and moved into place only when every stage has succeeded, so a failed build leaves
+the previous output as it was; one build at a time holds the build folder (lock.py).
 """
 
 from __future__ import annotations
@@ -16,7 +20,7 @@ from __future__ import annotations
 import calendar
 import contextlib
 import datetime as dt
-import hashlib
+import json
 import os
 import shutil
 import time
@@ -25,16 +29,21 @@ from pathlib import Path
 
 import yaml
 
+from . import products
+from .cache import KeyStore, Timings, code_version, content_version, digest, model_version, tool_versions, tree
+from .editions import Editions
 from .errors import Diagnostic, Location, OutreachError
 from .i18n import catalogs
 from .i18n.checks import check_catalogs
 from .i18n.translate import Translator
 from .languages import LANGUAGES, Language
+from .lock import build_lock
 from .model import Project
-from . import pack
+from .pool import Job, Pool
+from .progress import Progress
 from .render import print as print_render
 from .render import web
-from .render.common import Localizer, environment
+from .render.common import TEMPLATES, Localizer, environment
 from .validate import load_project
 
 PRODUCTS = ("site", "pdf", "packs")
@@ -85,6 +94,7 @@ class BuildResult:
     sites_rendered: int = 0
     sites_reused: int = 0
     packs_reused: int = 0
+    kept: dict[str, dt.date] = field(default_factory=dict)  # screen PDFs kept from an earlier edition
     seconds: float = 0.0
     warnings: list[Diagnostic] = field(default_factory=list)
 
@@ -126,32 +136,52 @@ def stale_catalog_warning(project: Project, paths: Paths) -> Diagnostic | None:
     return None
 
 
-def build(paths: Paths, site_url: str | None = None, languages: tuple[Language, ...] = LANGUAGES) -> BuildResult:
+def build(paths: Paths, site_url: str | None = None, languages: tuple[Language, ...] = LANGUAGES,
+          progress: Progress | None = None) -> BuildResult:
+    """Build ``languages`` into build/; the outputs of any other language are left as they are."""
+    progress = progress or Progress()
     started = time.monotonic()
-    result = BuildResult(languages=[lang.code for lang in languages])
-    project = load_project(paths.content)
-    site_url = site_url_of(paths, site_url)
+    with build_lock(paths.out, progress):
+        progress.stage("reading the content and the catalogs")
+        project = load_project(paths.content)
+        site_url = site_url_of(paths, site_url)
+        result = BuildResult(languages=[lang.code for lang in languages])
+        check_translations(project, paths, languages, result)
+        staging = paths.staging
+        if staging.exists():
+            shutil.rmtree(staging)
+        (staging / "pdf").mkdir(parents=True)
+        try:
+            with source_date(project.site.edition), Pool() as pool:
+                plan = Plan(paths, project, site_url, languages, result)
+                progress.stage("rendering the print HTML")
+                plan_print(plan)
+                progress.stage("generating the sites")
+                plan_web(plan)
+                progress.stage("making")
+                outcomes = pool.run(plan.jobs, progress)
+                Timings(paths.cache / "timings.json").save({name: o.seconds for name, o in outcomes.items()})
+                progress.stage("finishing")
+                finish(plan, outcomes)
+        except BaseException:
+            shutil.rmtree(staging, ignore_errors=True)
+            raise
+        finally:
+            progress.finish()
+        publish(paths)
+    result.seconds = time.monotonic() - started
+    return result
+
+
+def check_translations(project: Project, paths: Paths, languages, result: BuildResult) -> None:
+    """Stale catalogs are a warning; a broken translation stops the build before anything is written."""
     warning = stale_catalog_warning(project, paths)
     if warning:
         result.warnings.append(warning)
     findings = check_catalogs(project, paths.locales, [lang for lang in languages if not lang.is_source])
     if any(f.severity == "error" for f in findings):
-        raise OutreachError(findings)  # broken translations stop the build, before anything is written
+        raise OutreachError(findings)
     result.warnings.extend(findings)
-
-    staging = paths.staging
-    if staging.exists():
-        shutil.rmtree(staging)
-    (staging / "pdf").mkdir(parents=True)
-    try:
-        with source_date(project.site.edition):
-            render_all(project, paths, site_url, languages, result)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
-    publish(paths)
-    result.seconds = time.monotonic() - started
-    return result
 
 
 @contextlib.contextmanager
@@ -165,59 +195,6 @@ def source_date(edition: dt.date):
     finally:
         if saved is None:
             os.environ.pop("SOURCE_DATE_EPOCH", None)
-
-
-def input_key(label: str, files) -> str:
-    """A digest of a label and the names and bytes of the files a step reads."""
-    digest = hashlib.sha256(label.encode())
-    for path in files:
-        digest.update(str(path.relative_to(path.anchor)).encode())
-        digest.update(path.read_bytes())
-    return digest.hexdigest()
-
-
-def site_key(work: Path, base_config: Path) -> str:
-    """What one language's mkdocs build reads: the generated docs and config, the theme overrides, and the
-    code that finishes the site after mkdocs."""
-    import material
-    import mkdocs
-
-    return input_key(f"{mkdocs.__version__} {material.__version__}", [
-        base_config, Path(web.__file__), web.TEMPLATES / "web" / "sw.js.j2", web.IFRAME_WORKER,
-        work / "mkdocs.yml", *sorted(p for p in (work / "docs").rglob("*") if p.is_file()),
-        *sorted(p for p in web.OVERRIDES.rglob("*") if p.is_file())])
-
-
-def pack_key(press: Path, state: str, version: str) -> str:
-    """What a pack is made from: the press file, the status, the sources, the pack code."""
-    return input_key(f"{state} {version}", [press, Path(pack.__file__), Path(pack.pf.__file__),
-                                           web.TEMPLATES / "pack" / "README.txt.j2"])
-
-
-def record_key(paths: Paths, name: str, key: str) -> bool:
-    """Stage the key of an output (published with it); True when the published output has the same key."""
-    (paths.staging / "keys").mkdir(exist_ok=True)
-    (paths.staging / "keys" / f"{name}.key").write_text(key)
-    published = paths.cache / "keys" / f"{name}.key"
-    return published.exists() and published.read_text() == key
-
-
-def reuse_pack(paths: Paths, stem: str, filename: str, key: str) -> bool:
-    """Link the published pack into staging when it was made from the same inputs (it passed preflight then)."""
-    published, zipped = paths.out / "packs" / stem, paths.out / "packs" / f"{stem}.zip"
-    screen = paths.out / "pdf" / filename
-    if not (record_key(paths, f"pack-{stem}", key) and published.is_dir() and zipped.exists()
-            and screen.exists()):
-        return False
-    staged = paths.staging / "packs" / stem
-    for path in published.iterdir():
-        target = staged / path.name
-        if target.exists():
-            target.unlink()
-        os.link(path, target)
-    os.link(zipped, paths.staging / "packs" / zipped.name)
-    os.link(screen, paths.staging / "pdf" / filename)
-    return True
 
 
 def blocked_entries(job, localizers: dict[str, Localizer], paths: Paths) -> list[Diagnostic]:
@@ -238,122 +215,210 @@ def blocked_entries(job, localizers: dict[str, Localizer], paths: Paths) -> list
     return found
 
 
-def build_site(paths: Paths, project: Project, lz: Localizer, pages, work: Path, target: Path, site_url: str,
-               kind: str, code: str, result: BuildResult, published: Path | None = None,
-               offline: bool = False) -> bool:
-    """Run mkdocs for one language, unless its inputs are those of the published output, which is then
-    linked into staging. Returns whether mkdocs ran (and the output needs finishing)."""
-    web.write_docs(work / "docs", pages, lz.language)
-    config = web.site_config(project, lz, pages, paths.mkdocs_yml.resolve(), site_url, (work / "docs").resolve(),
-                             target.resolve(), offline=offline)
-    config_file = work / "mkdocs.yml"
-    config_file.write_text(web.dump_config(config), encoding="utf-8")
-    key = site_key(work, paths.mkdocs_yml)
-    published = published or paths.out / "site" / code
-    if record_key(paths, f"{kind}-{code}", key) and published.exists():
-        staged = paths.staging / published.relative_to(paths.out)
-        if published.is_dir():
-            shutil.copytree(published, staged, copy_function=os.link)
-        else:
-            os.link(published, staged)
-        result.sites_reused += 1
-        return False
-    if target.exists():
-        shutil.rmtree(target)
-    web.run_mkdocs(config_file, lz.language)
-    result.sites_rendered += 1
-    return True
+class Plan:
+    """What this build makes: the jobs for the pool, and what the finishing steps need to know."""
+
+    def __init__(self, paths: Paths, project: Project, site_url: str, languages, result: BuildResult):
+        self.paths, self.project, self.site_url, self.languages, self.result = \
+            paths, project, site_url, languages, result
+        self.staging = paths.staging
+        self.epoch = int(os.environ["SOURCE_DATE_EPOCH"])
+        self.keys = KeyStore(paths.cache / "keys", paths.staging / "keys")
+        self.editions = Editions(paths.out / ".editions", paths.staging / "editions")
+        self.timings = Timings(paths.cache / "timings.json")
+        self.jobs: list[Job] = []
+        self.pdf_links: dict[str, list[web.PdfLink]] = {}
+        self.pdf_keys: dict[str, str] = {}  # file name → key, for the packs that contain the PDF
+        self.print_jobs: dict[str, str] = {}  # file name → the job that makes it
+        self.made: list[str] = []  # complete screen PDFs (new or unchanged)
+        self.owned: set[str] = {"site/index.html", "site/status", "site/pdf"}  # outputs this build answers for
+        self.web_lz: dict[str, Localizer] = {}
+
+    def add(self, name: str, stage: str, func, args: tuple, estimate: float, after=()) -> None:
+        self.jobs.append(Job(name, stage, func, args, self.timings.get(name, estimate), tuple(after)))
 
 
-def render_all(project: Project, paths: Paths, site_url: str, languages: tuple[Language, ...],
-               result: BuildResult) -> None:
-    """Render the PDFs and the site into the staging folder."""
-    staging = paths.staging
-
-    # print
-    print_lz = localizers_for(project, paths, languages, for_print=True)
-    writer = print_render.PdfWriter(paths.cache / "pdf")
-    pdf_links: dict[str, list[web.PdfLink]] = {}
-    version = pack.content_version(project.site.edition, [Path(p) for p in project.sources]
-                                   + sorted(paths.locales.glob("*/LC_MESSAGES/*.po")))
-    readme = print_lz[languages[0].code].env.get_template("pack/README.txt.j2")
-    failed: list[Diagnostic] = []
-    made = []
-    for job in print_render.print_jobs(project, languages):
-        page_url = f"{site_url}{job.web_language.code}/{web.page_url(web.page_path(job.document))}"
+def plan_print(plan: Plan) -> None:
+    """The print HTML of every product; a job for each one whose inputs changed, the gate for the others."""
+    project, paths, staging = plan.project, plan.paths, plan.staging
+    print_lz = localizers_for(project, paths, plan.languages, for_print=True)
+    readme = TEMPLATES / "pack" / "README.txt.j2"
+    for job in print_render.print_jobs(project, plan.languages):
+        stem = job.filename[: -len(".pdf")]
+        plan.owned |= {f"pdf/{job.filename}", f"packs/{stem}", f"packs/{stem}.zip"}
+        page_url = f"{plan.site_url}{job.web_language.code}/{web.page_url(web.page_path(job.document))}"
         for lang in job.languages:
             print_lz[lang.code].fallbacks.clear()
             print_lz[lang.code].missing_ui.clear()
         source = print_render.print_html(job, project, print_lz, page_url)
+        links = plan.pdf_links.setdefault(f"{job.document.kind}.{job.document.id}", [])
         blocking = blocked_entries(job, print_lz, paths)
         if blocking:  # the gate: a product is printed in a language only when that language is complete
-            result.blocked[job.filename] = len(blocking)
-            result.warnings.extend(blocking)
+            plan.result.blocked[job.filename] = len(blocking)
+            plan.result.warnings.extend(blocking)
+            kept = plan.editions.kept(job.filename)
+            if kept:  # readers keep the last complete edition of the screen PDF meanwhile
+                plan.editions.link_kept(job.filename, staging / "pdf" / job.filename)
+                plan.pdf_keys[job.filename] = digest("kept", kept, plan.editions.folder / job.filename)
+                plan.result.kept[job.filename] = kept
+                links.append(web.PdfLink(f"pdf/{job.filename}", job.label(), job.languages, kept=kept))
             continue
-        stem = job.filename[: -len(".pdf")]
-        press = staging / "packs" / stem / f"{stem}.press.pdf"
-        press.parent.mkdir(parents=True)
-        made.append((job, source, press))
-    writer.write_all([(source, press, f"{job.filename} ({'+'.join(lang.code for lang in job.languages)})")
-                      for job, source, press in made], paths.root)
-
-    for job, source, press in made:
-        stem = press.parent.name
         titles = {lang.code: print_lz[lang.code].plain(job.document.title) for lang in job.languages}
         state = project.state(job.document)
-        key = pack_key(press, state, version)
-        if reuse_pack(paths, stem, job.filename, key):
-            result.packs_reused += 1
-            report = None
-        else:
-            report = pack.make_pack(pack.PRODUCTS[job.document.kind], job.document, job.languages, titles, press,
-                                    staging / "pdf" / job.filename, version, state, readme, project.site.edition)
-        shown = f"build/packs/{stem}/{press.name}"
-        failed += [Diagnostic(Location(shown + (f":page {f.page}" if f.page else "")), f.message, f.code,
-                              hint="see preflight.txt in the pack") for f in (report.errors if report else [])]
-        result.pdfs.append(paths.out / "pdf" / job.filename)
-        result.packs.append(paths.out / "packs" / stem)
-        pdf_links.setdefault(f"{job.document.kind}.{job.document.id}", []).append(
-            web.PdfLink(f"pdf/{job.filename}", job.label(), job.languages))
-    if failed:
-        raise OutreachError(failed)
-    result.pdfs_rendered, result.pdfs_reused = writer.rendered, writer.reused
+        version = content_version(project.site.edition, source.html, *source.tails)
+        pdf = print_render.pdf_key(source)
+        key = digest(code_version(), tool_versions(), pdf, state, json.dumps(titles, sort_keys=True), version,
+                     readme, job.document.kind)
+        plan.pdf_keys[job.filename] = key
+        plan.made.append(job.filename)
+        links.append(web.PdfLink(f"pdf/{job.filename}", job.label(), job.languages))
+        if plan.keys.record(f"pack-{stem}", key) and reuse_pack(paths, stem, job.filename):
+            plan.result.packs_reused += 1
+            plan.result.pdfs_reused += 1
+            continue
+        press = staging / "packs" / stem / f"{stem}.press.pdf"
+        label = f"{job.filename} ({'+'.join(lang.code for lang in job.languages)})"
+        plan.print_jobs[job.filename] = f"print {stem}"
+        plan.add(f"print {stem}", "print", products.printed_product,
+                 (source, press, staging / "pdf" / job.filename, paths.root, paths.cache / "pdf", pdf, label,
+                  job.document, tuple(lang.code for lang in job.languages), titles, version, state,
+                  project.site.edition, plan.epoch),
+                 estimate=(len(source.html) + sum(map(len, source.tails))) / 40_000)
 
-    # web: each language's site, and its offline pack (a zip that opens from the file system)
-    web_lz = localizers_for(project, paths, languages)
-    epoch = int(os.environ["SOURCE_DATE_EPOCH"])
+
+def reuse_pack(paths: Paths, stem: str, filename: str) -> bool:
+    """Link the published pack and screen copy into staging (they passed preflight when they were made)."""
+    published, zipped = paths.out / "packs" / stem, paths.out / "packs" / f"{stem}.zip"
+    screen = paths.out / "pdf" / filename
+    if not (published.is_dir() and zipped.exists() and screen.exists()):
+        return False
+    shutil.copytree(published, paths.staging / "packs" / stem, copy_function=os.link)
+    os.link(zipped, paths.staging / "packs" / zipped.name)
+    os.link(screen, paths.staging / "pdf" / filename)
+    return True
+
+
+def plan_web(plan: Plan) -> None:
+    """Each language's mkdocs project, and its offline pack's; a job for each one whose inputs changed."""
+    project, paths, staging = plan.project, plan.paths, plan.staging
+    web_lz = localizers_for(project, paths, plan.languages)
     (staging / "site" / "offline").mkdir(parents=True)
-    for language in languages:
+    for language in plan.languages:
         lz = web_lz[language.code]
-        pack_name = f"outreach-{language.code}"
-        pages = web.render_pages(project, lz, pdf_links, offline_pack=f"offline/{pack_name}.zip")
-        work = paths.work / "web" / language.code
-        target = staging / "site" / language.code
-        if build_site(paths, project, lz, pages, work, target, site_url, "site", language.code, result):
-            web.finish_site(lz.env, target, language, site_url, epoch)
+        code = language.code
+        name = f"outreach-{code}"
+        plan.owned |= {f"site/{code}", f"site/offline/{name}.zip"}
+        pages = web.render_pages(project, lz, plan.pdf_links, offline_pack=f"offline/{name}.zip")
+        work, target = paths.work / "web" / code, staging / "site" / code
+        config = write_project(plan, lz, pages, work, target, offline=False)
+        key = site_key(plan, work, web.TEMPLATES / "web" / "sw.js.j2")
+        if not reuse_output(plan, f"site-{code}", key, f"site/{code}"):
+            plan.add(f"site {code}", "site", products.site, (config, code, target, plan.site_url, plan.epoch),
+                     estimate=0.05 * len(pages))
 
         # the pack carries this language's own PDFs (for Vietnamese: the Vietnamese handbook and handouts)
-        offline_links = {key: [link for link in links if link.languages[-1] is language]
-                         for key, links in pdf_links.items()}
-        offline_pages = web.render_pages(project, lz, offline_links, urls=web.OFFLINE)
-        offline_work = paths.work / "offline" / language.code
-        offline_site = offline_work / pack_name
-        zipped = staging / "site" / "offline" / f"{pack_name}.zip"
-        if build_site(paths, project, lz, offline_pages, offline_work, offline_site, site_url, "offline",
-                      language.code, result, published=paths.out / "site" / "offline" / zipped.name,
-                      offline=True):
-            web.finish_offline(offline_site)
-            for link in {link for links in offline_links.values() for link in links}:
-                (offline_site / "pdf").mkdir(exist_ok=True)
-                shutil.copyfile(staging / link.href, offline_site / link.href)
-            pack.write_tree_zip(offline_site, zipped, project.site.edition)
-        result.fallbacks[language.code] = len({text.context for text, _ in lz.fallbacks})
+        own = {key: [link for link in links if link.languages[-1] is language]
+               for key, links in plan.pdf_links.items()}
+        pdfs = sorted({link.href[len("pdf/"):] for links in own.values() for link in links})
+        offline_pages = web.render_pages(project, lz, own, urls=web.OFFLINE)
+        work = paths.work / "offline" / code
+        config = write_project(plan, lz, offline_pages, work, work / name, offline=True)
+        key = site_key(plan, work, web.IFRAME_WORKER, *[plan.pdf_keys[pdf] for pdf in pdfs])
+        if not reuse_output(plan, f"offline-{code}", key, f"site/offline/{name}.zip"):
+            plan.add(f"offline {code}", "offline", products.offline_pack,
+                     (config, code, work / name, [(staging / "pdf" / pdf, f"pdf/{pdf}") for pdf in pdfs],
+                      staging / "site" / "offline" / f"{name}.zip", project.site.edition, plan.epoch),
+                     estimate=0.08 * len(pages), after=[plan.print_jobs[pdf] for pdf in pdfs if pdf in plan.print_jobs])
+        plan.result.fallbacks[code] = len({text.context for text, _ in lz.fallbacks})
+    plan.web_lz = web_lz
+
+
+def write_project(plan: Plan, lz: Localizer, pages, work: Path, target: Path, offline: bool) -> Path:
+    """One mkdocs project: the Markdown pages and a configuration that inherits mkdocs.yml."""
+    web.write_docs(work / "docs", pages, lz.language)
+    config = web.site_config(plan.project, lz, pages, plan.paths.mkdocs_yml.resolve(), plan.site_url,
+                             (work / "docs").resolve(), target.resolve(), offline=offline)
+    config_file = work / "mkdocs.yml"
+    config_file.write_text(web.dump_config(config), encoding="utf-8")
+    return config_file
+
+
+def site_key(plan: Plan, work: Path, *more) -> str:
+    """What one mkdocs build reads: its generated docs and configuration, the base configuration (parsed:
+    comments do not count), the theme overrides; and what finishes the site after mkdocs."""
+    return digest(code_version(), tool_versions(), plan.epoch, yaml_data(plan.paths.mkdocs_yml),
+                  work / "mkdocs.yml", *tree(work / "docs"), *tree(web.OVERRIDES), *more)
+
+
+def reuse_output(plan: Plan, name: str, key: str, path: str) -> bool:
+    """Link a published output into staging when it was made from the same inputs."""
+    published = plan.paths.out / path
+    if not (plan.keys.record(name, key) and published.exists()):
+        return False
+    staged = plan.staging / path
+    if published.is_dir():
+        shutil.copytree(published, staged, copy_function=os.link)
+    else:
+        os.link(published, staged)
+    plan.result.sites_reused += 1
+    return True
+
+
+def finish(plan: Plan, outcomes) -> None:
+    """Count what was made, keep the complete screen PDFs as editions, write the pages that join the
+    languages, and carry over the outputs of the languages this build leaves alone."""
+    paths, staging, result = plan.paths, plan.staging, plan.result
+    for name, outcome in outcomes.items():
+        if name.startswith("print "):
+            result.pdfs_rendered += bool(outcome.value)
+            result.pdfs_reused += not outcome.value
+        else:
+            result.sites_rendered += 1
+    for filename in plan.made:
+        plan.editions.record(filename, staging / "pdf" / filename, plan.project.site.edition)
+        result.pdfs.append(paths.out / "pdf" / filename)
+        result.packs.append(paths.out / "packs" / filename[: -len(".pdf")])
+    everyone = {**localizers_for(plan.project, paths, [l for l in LANGUAGES if l not in plan.languages]),
+                **plan.web_lz}
+    env = plan.web_lz[plan.languages[0].code].env
     (staging / "site" / "status").mkdir(parents=True)
     (staging / "site" / "status" / "index.html").write_text(
-        web.render_status(web_lz[languages[0].code].env, project, paths.locales, version), encoding="utf-8")
+        web.render_status(env, plan.project, paths.locales, model_version(plan.project)), encoding="utf-8")
     (staging / "site" / "index.html").write_text(
-        web.render_root(web_lz[languages[0].code].env, project, web_lz, site_url), encoding="utf-8")
+        web.render_root(env, plan.project, {lang.code: everyone[lang.code] for lang in LANGUAGES}, plan.site_url),
+        encoding="utf-8")
+    if tuple(plan.languages) != LANGUAGES:
+        carry_over(paths, plan.owned)
     shutil.copytree(staging / "pdf", staging / "site" / "pdf", copy_function=os.link)
+
+
+def carry_over(paths: Paths, owned: set[str]) -> None:
+    """Link every published output this build does not answer for into staging, as it is."""
+    for folder in ("pdf", "packs", "site", "site/offline"):
+        for path in sorted((paths.out / folder).glob("*")) if (paths.out / folder).is_dir() else ():
+            rel = path.relative_to(paths.out).as_posix()
+            staged = paths.staging / rel
+            if rel in owned or rel == "site/offline" or staged.exists():
+                continue
+            staged.parent.mkdir(parents=True, exist_ok=True)
+            if path.is_dir():
+                shutil.copytree(path, staged, copy_function=os.link)
+            else:
+                os.link(path, staged)
+
+
+class _Tagged(yaml.SafeLoader):
+    """Reads a YAML file as data, its tags kept as data too (for a key: comments and spacing drop out)."""
+
+
+_Tagged.add_multi_constructor("", lambda loader, tag, node: [tag, loader.construct_object(node, deep=True)
+                                                             if not isinstance(node, yaml.MappingNode)
+                                                             else loader.construct_mapping(node, deep=True)])
+
+
+def yaml_data(path: Path) -> str:
+    with open(path, encoding="utf-8") as handle:
+        return json.dumps(yaml.load(handle, Loader=_Tagged), sort_keys=True, default=str, ensure_ascii=False)
 
 
 def publish(paths: Paths) -> None:
@@ -369,8 +434,6 @@ def publish(paths: Paths) -> None:
             current.rename(old / name)
         staged.rename(current)
     shutil.rmtree(old)
-    keys = paths.cache / "keys"
-    keys.mkdir(parents=True, exist_ok=True)
-    for key in (paths.staging / "keys").glob("*.key"):
-        key.replace(keys / key.name)
+    KeyStore(paths.cache / "keys", paths.staging / "keys").publish()
+    Editions(paths.out / ".editions", paths.staging / "editions").publish()
     shutil.rmtree(paths.staging)

@@ -250,6 +250,41 @@ def render_pdf(source: PrintSource, target: Path, base_url: Path, key: str) -> l
     return []
 
 
+def pdf_key(source: PrintSource) -> str:
+    """What a PDF is made from: the print HTML (and tails), and the WeasyPrint that lays it out."""
+    digest = hashlib.sha256()
+    digest.update(importlib.metadata.version("weasyprint").encode())  # without importing it (slow)
+    digest.update(source.html.encode("utf-8"))
+    for tail in source.tails:
+        digest.update(tail.encode("utf-8"))
+    return digest.hexdigest()
+
+
+def write_cached(source: PrintSource, target: Path, base_url: Path, cache_dir: Path | None,
+                 key: str | None = None) -> tuple[list[tuple[str, str]], bool]:
+    """Write one PDF, from the cache when the same HTML was rendered before. Returns the panels that do not
+    fit, and whether WeasyPrint ran. A plain function of plain values, so that it can run in another
+    process."""
+    key = key or pdf_key(source)
+    cached = cache_dir / f"{key}.pdf" if cache_dir else None
+    if cached and cached.exists():
+        shutil.copyfile(cached, target)
+        return [], False
+    overflows = render_pdf(source, target, base_url, key)
+    if cached and not overflows:
+        cached.parent.mkdir(parents=True, exist_ok=True)
+        tmp = cached.with_name(f"{cached.name}.{os.getpid()}.tmp")
+        shutil.copyfile(target, tmp)
+        tmp.replace(cached)
+    return overflows, True
+
+
+def overflow_errors(label: str, overflows: list[tuple[str, str]]) -> list[Diagnostic]:
+    return [Diagnostic(Location(label), f"text does not fit panel '{panel}': {detail}", "print.overflow",
+                       hint="shorten this panel's text in that language (or in Vietnamese)")
+            for panel, detail in overflows]
+
+
 class PdfWriter:
     """Renders HTML to PDF with WeasyPrint, many documents per process, in as many processes as the
     machine has cores; an unchanged document (same HTML, same WeasyPrint) comes from the cache."""
@@ -261,44 +296,23 @@ class PdfWriter:
         self.reused = 0
 
     def key(self, source: PrintSource) -> str:
-        digest = hashlib.sha256()
-        digest.update(importlib.metadata.version("weasyprint").encode())  # without importing it (slow)
-        digest.update(source.html.encode("utf-8"))
-        for tail in source.tails:
-            digest.update(tail.encode("utf-8"))
-        return digest.hexdigest()
+        return pdf_key(source)
 
     def write(self, source: PrintSource, target: Path, base_url: Path, label: str = "") -> None:
         self.write_all([(source, target, label)], base_url)
 
     def write_all(self, items: list[tuple[PrintSource, Path, str]], base_url: Path) -> None:
         """Write every PDF; raise one error listing every panel, in every file, whose text does not fit."""
-        todo = []
-        for source, target, label in items:
-            key = self.key(source)
-            cached = self.cache_dir / f"{key}.pdf" if self.cache_dir else None
-            if cached and cached.exists():
-                shutil.copyfile(cached, target)
-                self.reused += 1
-            else:
-                todo.append((source, target, label, key, cached))
-        if len(todo) > 1 and self.processes > 1:
+        args = [(source, target, base_url, self.cache_dir) for source, target, _ in items]
+        if len(items) > 1 and self.processes > 1:
             with concurrent.futures.ProcessPoolExecutor(self.processes) as pool:
-                results = list(pool.map(render_pdf, *zip(*[(s, t, base_url, k) for s, t, _, k, _ in todo])))
+                results = list(pool.map(write_cached, *zip(*args)))
         else:
-            results = [render_pdf(s, t, base_url, k) for s, t, _, k, _ in todo]
+            results = [write_cached(*a) for a in args]
         problems = []
-        for (source, target, label, key, cached), overflows in zip(todo, results):
-            problems += [Diagnostic(Location(label or target.name), f"text does not fit panel '{panel}': {detail}",
-                                    "print.overflow", hint="shorten this panel's text in that language (or in "
-                                    "Vietnamese)") for panel, detail in overflows]
-            if overflows:
-                continue
-            self.rendered += 1
-            if cached:
-                cached.parent.mkdir(parents=True, exist_ok=True)
-                tmp = cached.with_name(cached.name + ".tmp")
-                shutil.copyfile(target, tmp)
-                tmp.replace(cached)
+        for (source, target, label), (overflows, rendered) in zip(items, results):
+            problems += overflow_errors(label or target.name, overflows)
+            self.rendered += rendered and not overflows
+            self.reused += not rendered
         if problems:
             raise OutreachError(problems)
