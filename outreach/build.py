@@ -243,15 +243,18 @@ def plan_print(plan: Plan) -> None:
     project, paths, staging = plan.project, plan.paths, plan.staging
     print_lz = localizers_for(project, paths, plan.languages, for_print=True)
     readme = TEMPLATES / "pack" / "README.txt.j2"
-    for job in print_render.print_jobs(project, plan.languages):
+    for job in print_render.print_jobs(project, LANGUAGES):
         stem = job.filename[: -len(".pdf")]
+        links = plan.pdf_links.setdefault(f"{job.document.kind}.{job.document.id}", [])
+        if not all(lang in plan.languages for lang in job.languages):
+            link_published(plan, job, links)  # another language's product, left as it is
+            continue
         plan.owned |= {f"pdf/{job.filename}", f"packs/{stem}", f"packs/{stem}.zip"}
         page_url = f"{plan.site_url}{job.web_language.code}/{web.page_url(web.page_path(job.document))}"
         for lang in job.languages:
             print_lz[lang.code].fallbacks.clear()
             print_lz[lang.code].missing_ui.clear()
         source = print_render.print_html(job, project, print_lz, page_url)
-        links = plan.pdf_links.setdefault(f"{job.document.kind}.{job.document.id}", [])
         blocking = blocked_entries(job, print_lz, paths)
         if blocking:  # the gate: a product is printed in a language only when that language is complete
             plan.result.blocked[job.filename] = len(blocking)
@@ -284,6 +287,14 @@ def plan_print(plan: Plan) -> None:
                   job.document, tuple(lang.code for lang in job.languages), titles, version, state,
                   project.site.edition, plan.epoch),
                  estimate=(len(source.html) + sum(map(len, source.tails))) / 40_000)
+
+
+def link_published(plan: Plan, job, links: list) -> None:
+    """The link to a product this build does not make, as published: made, kept, or not there."""
+    stem = job.filename[: -len(".pdf")]
+    if (plan.paths.out / "pdf" / job.filename).exists():
+        kept = None if (plan.paths.out / "packs" / stem).is_dir() else plan.editions.kept(job.filename)
+        links.append(web.PdfLink(f"pdf/{job.filename}", job.label(), job.languages, kept=kept))
 
 
 def reuse_pack(paths: Paths, stem: str, filename: str) -> bool:

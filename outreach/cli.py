@@ -26,7 +26,9 @@ def cmd_build(args) -> int:
     languages = tuple(get(code) for code in args.languages) if args.languages else LANGUAGES
     if languages[0] is not LANGUAGES[0]:
         languages = (LANGUAGES[0], *[lang for lang in languages if lang is not LANGUAGES[0]])
-    result = build(_paths(args), site_url=args.site_url, languages=languages)
+    from .progress import for_stream
+
+    result = build(_paths(args), site_url=args.site_url, languages=languages, progress=for_stream(sys.stderr))
     for warning in result.warnings:
         print(warning.format(), file=sys.stderr)
     for code, count in result.fallbacks.items():
@@ -42,6 +44,9 @@ def cmd_build(args) -> int:
           f"{result.packs_reused} unchanged), all passing preflight → {display_path(root / 'packs')}")
     for filename, count in result.blocked.items():
         print(f"not printed: {filename} ({count} entries untranslated or fuzzy)", file=sys.stderr)
+    for filename, edition in result.kept.items():
+        print(f"kept: {filename} of {edition.isoformat()} stays on the site, marked as an earlier edition, until "
+              "its translation is complete", file=sys.stderr)
     print(f"done in {result.seconds:.1f} s")
     return 0
 
@@ -190,7 +195,8 @@ def parser() -> argparse.ArgumentParser:
                                             "previous output is left as it was.")
     build.add_argument("--site-url", help="the address the site is published at (default: site_url in mkdocs.yml)")
     build.add_argument("--language", dest="languages", action="append", metavar="CODE",
-                       help="build only this language (and Vietnamese); repeatable")
+                       help="build only this language (and Vietnamese), leaving the other languages' outputs as they are; "
+                            "repeatable")
     build.set_defaults(func=cmd_build)
 
     check = commands.add_parser("check", help="validate the content and report every error",
