@@ -66,19 +66,25 @@ def _call(func: Callable, args: tuple) -> Outcome:
 
 
 class Pool:
-    """Worker processes, started early so that their imports overlap the main process's work."""
+    """Worker processes, started as soon as the first job is known (``start``), so that their imports
+    overlap the main process's work; a build with nothing to make starts none."""
 
     def __init__(self, workers: int | None = None):
         self.workers = workers or processes()
-        self._executor = concurrent.futures.ProcessPoolExecutor(
-            self.workers, mp_context=multiprocessing.get_context("fork"), initializer=_warm_up)
-        self._executor.submit(int)  # starts every worker now (with fork, all start at the first job)
+        self._executor: concurrent.futures.ProcessPoolExecutor | None = None
+
+    def start(self) -> None:
+        if self._executor is None:
+            self._executor = concurrent.futures.ProcessPoolExecutor(
+                self.workers, mp_context=multiprocessing.get_context("fork"), initializer=_warm_up)
+            self._executor.submit(int)  # starts every worker now (with fork, all start at the first job)
 
     def __enter__(self) -> "Pool":
         return self
 
     def __exit__(self, *exc) -> None:
-        self._executor.shutdown(wait=True, cancel_futures=True)
+        if self._executor is not None:
+            self._executor.shutdown(wait=True, cancel_futures=True)
 
     def run(self, jobs: list[Job], progress: Progress) -> dict[str, Outcome]:
         """Run every job, the longest ready one first; raise every error found, once all have run."""
@@ -92,6 +98,8 @@ class Pool:
         failed: set[str] = set()
         running: dict[concurrent.futures.Future, tuple[Job, float]] = {}
         progress.jobs_planned(jobs)
+        if jobs:
+            self.start()
         while pending or running:
             for name in [n for n, job in pending.items() if failed & set(job.after)]:
                 failed.add(name)  # what depends on a failed job is not attempted

@@ -251,9 +251,13 @@ def render_pdf(source: PrintSource, target: Path, base_url: Path, key: str) -> l
 
 
 def pdf_key(source: PrintSource) -> str:
-    """What a PDF is made from: the print HTML (and tails), and the WeasyPrint that lays it out."""
+    """What a PDF is made from: the print HTML (and tails), the WeasyPrint that lays it out, and the package
+    version (the code that finishes the file)."""
+    from ..cache import code_version
+
     digest = hashlib.sha256()
     digest.update(importlib.metadata.version("weasyprint").encode())  # without importing it (slow)
+    digest.update(code_version().encode())
     digest.update(source.html.encode("utf-8"))
     for tail in source.tails:
         digest.update(tail.encode("utf-8"))
