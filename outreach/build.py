@@ -143,14 +143,15 @@ def build(paths: Paths, site_url: str | None = None, languages: tuple[Language, 
             shutil.rmtree(staging)
         (staging / "pdf").mkdir(parents=True)
         try:
-            with source_date(project.site.edition), Pool() as pool:
+            with source_date(project.site.edition), Pool(progress) as pool:
                 plan = Plan(paths, project, site_url, languages, result, pool)
                 progress.stage("rendering the print HTML")
-                plan_print(plan)
+                plan_print(plan)  # each product's job starts as soon as a worker is free
                 progress.stage("generating the sites")
                 plan_web(plan)
+                write_joining_pages(plan)
                 progress.stage("making")
-                outcomes = pool.run(plan.jobs, progress)
+                outcomes = pool.finish()
                 Timings(paths.cache / "timings.json").save({name: o.seconds for name, o in outcomes.items()})
                 progress.stage("finishing")
                 finish(plan, outcomes)
@@ -188,9 +189,24 @@ def source_date(edition: dt.date):
             os.environ.pop("SOURCE_DATE_EPOCH", None)
 
 
+def write_joining_pages(plan: Plan) -> None:
+    """The pages above the languages: the root page that sends a reader to a language (it names every
+    language, whichever this build makes), and the translation status."""
+    paths, staging = plan.paths, plan.staging
+    others = [lang for lang in LANGUAGES if lang not in plan.languages]
+    everyone = {**localizers_for(plan.project, paths, others), **plan.web_lz}
+    env = plan.web_lz[plan.languages[0].code].env
+    (staging / "site" / "status").mkdir(parents=True)
+    (staging / "site" / "status" / "index.html").write_text(
+        web.render_status(env, plan.project, paths.locales, model_version(plan.project)), encoding="utf-8")
+    (staging / "site" / "index.html").write_text(
+        web.render_root(env, plan.project, {lang.code: everyone[lang.code] for lang in LANGUAGES}, plan.site_url),
+        encoding="utf-8")
+
+
 def finish(plan: Plan, outcomes) -> None:
-    """Count what was made, keep the complete screen PDFs as editions, write the pages that join the
-    languages, and carry over the outputs of the languages this build leaves alone."""
+    """Count what was made, keep the complete screen PDFs as editions, and carry over the outputs of the
+    languages this build leaves alone."""
     paths, staging, result = plan.paths, plan.staging, plan.result
     for name, outcome in outcomes.items():
         if name.startswith("print "):
@@ -202,15 +218,6 @@ def finish(plan: Plan, outcomes) -> None:
         plan.editions.record(filename, staging / "pdf" / filename, plan.project.site.edition)
         result.pdfs.append(paths.out / "pdf" / filename)
         result.packs.append(paths.out / "packs" / filename[: -len(".pdf")])
-    everyone = {**localizers_for(plan.project, paths, [l for l in LANGUAGES if l not in plan.languages]),
-                **plan.web_lz}
-    env = plan.web_lz[plan.languages[0].code].env
-    (staging / "site" / "status").mkdir(parents=True)
-    (staging / "site" / "status" / "index.html").write_text(
-        web.render_status(env, plan.project, paths.locales, model_version(plan.project)), encoding="utf-8")
-    (staging / "site" / "index.html").write_text(
-        web.render_root(env, plan.project, {lang.code: everyone[lang.code] for lang in LANGUAGES}, plan.site_url),
-        encoding="utf-8")
     if tuple(plan.languages) != LANGUAGES:
         carry_over(paths, plan.owned)
     shutil.copytree(staging / "pdf", staging / "site" / "pdf", copy_function=os.link)

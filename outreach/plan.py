@@ -73,7 +73,6 @@ class Plan:
         self.keys = KeyStore(paths.cache / "keys", paths.staging / "keys")
         self.editions = Editions(paths.out / ".editions", paths.staging / "editions")
         self.timings = Timings(paths.cache / "timings.json")
-        self.jobs: list[Job] = []
         self.pdf_links: dict[str, list[web.PdfLink]] = {}
         self.pdf_keys: dict[str, str] = {}  # file name → key, for the packs that contain the PDF
         self.print_jobs: dict[str, str] = {}  # file name → the job that makes it
@@ -81,9 +80,13 @@ class Plan:
         self.owned: set[str] = {"site/index.html", "site/status", "site/pdf"}  # outputs this build answers for
         self.web_lz: dict[str, Localizer] = {}
 
-    def add(self, name: str, stage: str, func, args: tuple, estimate: float, after=()) -> None:
-        self.jobs.append(Job(name, stage, func, args, self.timings.get(name, estimate), tuple(after)))
-        self.pool.start()  # the workers import their libraries while the rest is planned
+    def job(self, name: str, stage: str, func, args: tuple, estimate: float, after=()) -> Job:
+        return Job(name, stage, func, args, self.timings.get(name, estimate), tuple(after))
+
+    def add(self, *jobs: Job) -> None:
+        """Give jobs to the pool, the longest first: the first two start at once."""
+        for job in sorted(jobs, key=lambda job: -job.cost):
+            self.pool.add(job)
 
 
 def plan_print(plan: Plan) -> None:
@@ -91,6 +94,7 @@ def plan_print(plan: Plan) -> None:
     project, paths, staging = plan.project, plan.paths, plan.staging
     print_lz = localizers_for(project, paths, plan.languages, for_print=True)
     readme = TEMPLATES / "pack" / "README.txt.j2"
+    jobs = []
     for job in print_render.print_jobs(project, LANGUAGES):
         stem = job.filename[: -len(".pdf")]
         links = plan.pdf_links.setdefault(f"{job.document.kind}.{job.document.id}", [])
@@ -130,11 +134,12 @@ def plan_print(plan: Plan) -> None:
         press = staging / "packs" / stem / f"{stem}.press.pdf"
         label = f"{job.filename} ({'+'.join(lang.code for lang in job.languages)})"
         plan.print_jobs[job.filename] = f"print {stem}"
-        plan.add(f"print {stem}", "print", products.printed_product,
-                 (source, press, staging / "pdf" / job.filename, paths.root, paths.cache / "pdf", pdf, label,
-                  job.document, tuple(lang.code for lang in job.languages), titles, version, state,
-                  project.site.edition, plan.epoch),
-                 estimate=(len(source.html) + sum(map(len, source.tails))) / 40_000)
+        args = (source, press, staging / "pdf" / job.filename, paths.root, paths.cache / "pdf", pdf, label,
+                job.document, tuple(lang.code for lang in job.languages), titles, version, state,
+                project.site.edition, plan.epoch)
+        size = len(source.html) + sum(map(len, source.tails))
+        jobs.append(plan.job(f"print {stem}", "print", products.printed_product, args, estimate=size / 40_000))
+    plan.add(*jobs)  # all at once (the HTML takes less time than the workers' imports): the longest first
 
 
 def link_published(plan: Plan, job, links: list) -> None:
@@ -172,8 +177,8 @@ def plan_web(plan: Plan) -> None:
         config = write_project(plan, lz, pages, work, target, offline=False)
         key = site_key(plan, work, web.TEMPLATES / "web" / "sw.js.j2")
         if not reuse_output(plan, f"site-{code}", key, f"site/{code}"):
-            plan.add(f"site {code}", "site", products.site, (config, code, target, plan.site_url, plan.epoch),
-                     estimate=0.05 * len(pages))
+            args = (config, code, target, plan.site_url, plan.epoch)
+            plan.add(plan.job(f"site {code}", "site", products.site, args, estimate=0.05 * len(pages)))
 
         # the pack carries this language's own PDFs (for Vietnamese: the Vietnamese handbook and handouts)
         own = {key: [link for link in links if link.languages[-1] is language]
@@ -184,10 +189,11 @@ def plan_web(plan: Plan) -> None:
         config = write_project(plan, lz, offline_pages, work, work / name, offline=True)
         key = site_key(plan, work, web.IFRAME_WORKER, *[plan.pdf_keys[pdf] for pdf in pdfs])
         if not reuse_output(plan, f"offline-{code}", key, f"site/offline/{name}.zip"):
-            plan.add(f"offline {code}", "offline", products.offline_pack,
-                     (config, code, work / name, [(staging / "pdf" / pdf, f"pdf/{pdf}") for pdf in pdfs],
-                      staging / "site" / "offline" / f"{name}.zip", project.site.edition, plan.epoch),
-                     estimate=0.08 * len(pages), after=[plan.print_jobs[pdf] for pdf in pdfs if pdf in plan.print_jobs])
+            args = (config, code, work / name, [(staging / "pdf" / pdf, f"pdf/{pdf}") for pdf in pdfs],
+                    staging / "site" / "offline" / f"{name}.zip", project.site.edition, plan.epoch)
+            after = [plan.print_jobs[pdf] for pdf in pdfs if pdf in plan.print_jobs]
+            plan.add(plan.job(f"offline {code}", "offline", products.offline_pack, args,
+                              estimate=0.08 * len(pages), after=after))
         plan.result.fallbacks[code] = len({text.context for text, _ in lz.fallbacks})
     plan.web_lz = web_lz
 

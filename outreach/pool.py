@@ -66,18 +66,20 @@ def _call(func: Callable, args: tuple) -> Outcome:
 
 
 class Pool:
-    """Worker processes, started as soon as the first job is known (``start``), so that their imports
-    overlap the main process's work; a build with nothing to make starts none."""
+    """Worker processes, and the jobs given to them as the build finds them (``add``): a job starts as soon
+    as a worker is free and the jobs it needs are done, the longest ready one first. The workers start with
+    the first job, so that their imports overlap the main process's work; a build with nothing to make
+    starts none."""
 
-    def __init__(self, workers: int | None = None):
+    def __init__(self, progress: Progress, workers: int | None = None):
+        self.progress = progress
         self.workers = workers or processes()
         self._executor: concurrent.futures.ProcessPoolExecutor | None = None
-
-    def start(self) -> None:
-        if self._executor is None:
-            self._executor = concurrent.futures.ProcessPoolExecutor(
-                self.workers, mp_context=multiprocessing.get_context("fork"), initializer=_warm_up)
-            self._executor.submit(int)  # starts every worker now (with fork, all start at the first job)
+        self.pending: dict[str, Job] = {}
+        self.running: dict[concurrent.futures.Future, tuple[Job, float]] = {}
+        self.outcomes: dict[str, Outcome] = {}
+        self.failed: set[str] = set()
+        self.names: set[str] = set()
 
     def __enter__(self) -> "Pool":
         return self
@@ -86,43 +88,54 @@ class Pool:
         if self._executor is not None:
             self._executor.shutdown(wait=True, cancel_futures=True)
 
-    def run(self, jobs: list[Job], progress: Progress) -> dict[str, Outcome]:
-        """Run every job, the longest ready one first; raise every error found, once all have run."""
-        names = {job.name for job in jobs}
-        pending = {job.name: job for job in jobs}
-        for job in jobs:
-            missing = set(job.after) - names
-            if missing:
-                raise ValueError(f"job {job.name} waits for unknown jobs {sorted(missing)}")
-        outcomes: dict[str, Outcome] = {}
-        failed: set[str] = set()
-        running: dict[concurrent.futures.Future, tuple[Job, float]] = {}
-        progress.jobs_planned(jobs)
-        if jobs:
-            self.start()
-        while pending or running:
-            for name in [n for n, job in pending.items() if failed & set(job.after)]:
-                failed.add(name)  # what depends on a failed job is not attempted
-                del pending[name]
-            ready = sorted((job for job in pending.values() if all(n in outcomes for n in job.after)),
-                           key=lambda job: (-job.cost, job.name))
-            for job in ready[: max(0, self.workers - len(running))]:
-                del pending[job.name]
-                running[self._executor.submit(_call, job.func, job.args)] = (job, time.monotonic())
-                progress.job_started(job)
-            if not running:
-                break
-            finished, _ = concurrent.futures.wait(running, timeout=progress.interval,
+    def add(self, job: Job) -> None:
+        """Queue a job (the jobs it waits for must have been added before); it may start at once."""
+        missing = set(job.after) - self.names
+        if missing or job.name in self.names:
+            raise ValueError(f"job {job.name}: unknown jobs {sorted(missing)} or a second job of that name")
+        if self._executor is None:
+            self._executor = concurrent.futures.ProcessPoolExecutor(
+                self.workers, mp_context=multiprocessing.get_context("fork"), initializer=_warm_up)
+        self.names.add(job.name)
+        self.pending[job.name] = job
+        self.progress.job_added(job)
+        self._collect(timeout=0)
+        self._dispatch()
+
+    def _dispatch(self) -> None:
+        for name in [n for n, job in self.pending.items() if self.failed & set(job.after)]:
+            self.failed.add(name)  # what depends on a failed job is not attempted
+            del self.pending[name]
+        ready = sorted((job for job in self.pending.values() if all(n in self.outcomes for n in job.after)),
+                       key=lambda job: (-job.cost, job.name))
+        for job in ready[: max(0, self.workers - len(self.running))]:
+            del self.pending[job.name]
+            self.running[self._executor.submit(_call, job.func, job.args)] = (job, time.monotonic())
+            self.progress.job_started(job)
+
+    def _collect(self, timeout: float) -> None:
+        if timeout:
+            finished, _ = concurrent.futures.wait(self.running, timeout=timeout,
                                                   return_when=concurrent.futures.FIRST_COMPLETED)
-            for future in finished:
-                job, _ = running.pop(future)
-                outcome = future.result()
-                if outcome.errors and any(d.severity == "error" for d in outcome.errors):
-                    failed.add(job.name)
-                outcomes[job.name] = outcome
-                progress.job_done(job, outcome.seconds)
-            progress.tick([(job, started) for job, started in running.values()])
-        errors = [d for outcome in outcomes.values() for d in outcome.errors]
+        else:
+            finished = [future for future in self.running if future.done()]
+        for future in finished:
+            job, _ = self.running.pop(future)
+            outcome = future.result()
+            if any(d.severity == "error" for d in outcome.errors):
+                self.failed.add(job.name)
+            self.outcomes[job.name] = outcome
+            self.progress.job_done(job, outcome.seconds)
+
+    def finish(self) -> dict[str, Outcome]:
+        """Wait for every job; raise every error found, once all have run."""
+        while True:
+            self._dispatch()
+            if not self.running:
+                break
+            self._collect(timeout=self.progress.interval)
+            self.progress.tick(list(self.running.values()))
+        errors = [d for outcome in self.outcomes.values() for d in outcome.errors]
         if errors:
             raise OutreachError(errors)
-        return outcomes
+        return self.outcomes

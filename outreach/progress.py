@@ -25,7 +25,7 @@ class Progress:
     def note(self, text: str) -> None:
         pass
 
-    def jobs_planned(self, jobs) -> None:
+    def job_added(self, job) -> None:
         pass
 
     def job_started(self, job) -> None:
@@ -58,10 +58,8 @@ class Lines(Progress):
     def note(self, text: str) -> None:
         self._print(f"build: {text}")
 
-    def jobs_planned(self, jobs) -> None:
-        self.total, self.done = len(jobs), 0
-        if jobs:
-            self._print(f"build: {len(jobs)} products to make")
+    def job_added(self, job) -> None:
+        self.total += 1
 
     def job_done(self, job, seconds: float) -> None:
         self.done += 1
@@ -99,8 +97,8 @@ class StatusLine(Lines):
         self.stream.write("\r\x1b[K" + text + "\n")
         self._show()
 
-    def jobs_planned(self, jobs) -> None:
-        self.total, self.done = len(jobs), 0
+    def job_added(self, job) -> None:
+        self.total += 1
         self._show()
 
     def job_done(self, job, seconds: float) -> None:
