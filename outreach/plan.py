@@ -84,7 +84,7 @@ class Plan:
         return Job(name, stage, func, args, self.timings.get(name, estimate), tuple(after))
 
     def add(self, *jobs: Job) -> None:
-        """Give jobs to the pool, the longest first: the first two start at once."""
+        """Give jobs to the pool, the longest first: as many as there are workers start at once."""
         for job in sorted(jobs, key=lambda job: -job.cost):
             self.pool.add(job)
 
