@@ -33,9 +33,10 @@ def _site_languages(args):
 
 def cmd_build(args) -> int:
     from .build import build
+    from .progress import for_stream
 
     languages = _site_languages(args)
-    result = build(_paths(args), site_url=args.site_url, languages=languages)
+    result = build(_paths(args), site_url=args.site_url, languages=languages, progress=for_stream(sys.stderr))
     for warning in result.warnings:
         print(warning.format(), file=sys.stderr)
     for code, count in result.fallbacks.items():
@@ -51,6 +52,9 @@ def cmd_build(args) -> int:
           f"{result.packs_reused} unchanged), all passing preflight → {display_path(root / 'packs')}")
     for filename, count in result.blocked.items():
         print(f"not printed: {filename} ({count} entries untranslated or fuzzy)", file=sys.stderr)
+    for filename, edition in result.kept.items():
+        print(f"kept: {filename} of {edition.isoformat()} stays on the site, marked as an earlier edition, until "
+              "its translation is complete", file=sys.stderr)
     print(f"done in {result.seconds:.1f} s")
     return 0
 
@@ -178,7 +182,7 @@ def _contact_blanks(paths) -> tuple[str, ...]:
         return ()
     try:
         project = load_project(paths.content)
-        return contact_blanks(localizers_for(project, paths, for_print=True))
+        return contact_blanks(localizers_for(project, paths))
     except OutreachError:
         return ()
 
@@ -255,7 +259,8 @@ def parser() -> argparse.ArgumentParser:
                                             "previous output is left as it was.")
     build.add_argument("--site-url", help="the address the site is published at (default: site_url in mkdocs.yml)")
     build.add_argument("--language", dest="languages", action="append", metavar="CODE",
-                       help="build only this language (and Vietnamese); repeatable")
+                       help="build only this language (and Vietnamese), leaving the other languages' outputs as they are; "
+                            "repeatable")
     build.set_defaults(func=cmd_build)
 
     serve = commands.add_parser(

@@ -7,7 +7,7 @@
 WeasyPrint's PDF/X-4 carries link annotations (forbidden in the printable area), the Lab and ICC colour spaces it
 declares on every page whether used or not, a MediaBox that starts at minus the bleed, and as output intent
 whatever profile the CSS names, under the profile's own name rather than a printing condition a printer knows.
-The screen copy is made before finishing, so it keeps its links.
+The screen PDF is written by the renderer from the same layout, before finishing, so it keeps its links.
 
 Why colprof: Fogra's own ICC profiles (ISOcoated_v2, PSO Uncoated) are free to use but not free to redistribute
 from Debian, while the measurements they are built from (FOGRA39L.ti3, FOGRA29L.ti3) are, in Debian's

@@ -458,6 +458,57 @@ def crop_to_trim(path: Path) -> None:
                  stream_decode_level=pikepdf.StreamDecodeLevel.none)
 
 
+def pdf_key(source: PrintSource) -> str:
+    """What a PDF is made from: the print HTML (and tails), the WeasyPrint that lays it out, and the package
+    version (the code that finishes the file)."""
+    from ..cache import code_version
+
+    digest = hashlib.sha256()
+    digest.update(importlib.metadata.version("weasyprint").encode())  # without importing it (slow)
+    digest.update(code_version().encode())
+    digest.update(source.html.encode("utf-8"))
+    for tail in source.tails:
+        digest.update(tail.encode("utf-8"))
+    return digest.hexdigest()
+
+
+def write_cached(source: PrintSource, target: Path, base_url: Path, cache_dir: Path | None,
+                 key: str | None = None, screen: Path | None = None) -> tuple[list[tuple], bool]:
+    """Write one press PDF (and its screen PDF, when a path is given), from the cache when the same HTML was
+    rendered before. Returns the problems of the layout (as ``render_pdf`` does), and whether WeasyPrint ran.
+    A plain function of plain values, so that it can run in another process."""
+    key = key or pdf_key(source)
+    cached = cache_dir / f"{key}.pdf" if cache_dir else None
+    cached_screen = cache_dir / f"{key}.screen.pdf" if cache_dir else None
+    if cached and cached.exists() and (not screen or cached_screen.exists()):
+        shutil.copyfile(cached, target)
+        if screen:
+            shutil.copyfile(cached_screen, screen)
+        return [], False
+    problems = render_pdf(source, target, base_url, key, screen=screen)
+    if cached and not problems:
+        cached.parent.mkdir(parents=True, exist_ok=True)
+        for made, kept in ((target, cached), (screen, cached_screen)):
+            if made:
+                tmp = kept.with_name(f"{kept.name}.{os.getpid()}.tmp")
+                shutil.copyfile(made, tmp)
+                tmp.replace(kept)
+    return problems, True
+
+
+def overflow_errors(source: PrintSource, label: str, problems: list[tuple]) -> list[Diagnostic]:
+    """The problems ``render_pdf`` found, as diagnostics: a text that does not fit, at its source when it can be
+    told; a page with only a few lines."""
+    found = []
+    for code, *details in problems:
+        if code == "print.overflow":
+            found.append(overflow_diagnostic(source, label, *details))
+        else:
+            message, hint = details
+            found.append(Diagnostic(Location(label), message, code, hint=hint))
+    return found
+
+
 class PdfWriter:
     """Renders HTML to PDF with WeasyPrint, many documents per process, in as many processes as the
     machine has cores; an unchanged document (same HTML, same WeasyPrint) comes from the cache."""
@@ -469,12 +520,7 @@ class PdfWriter:
         self.reused = 0
 
     def key(self, source: PrintSource) -> str:
-        digest = hashlib.sha256()
-        digest.update(importlib.metadata.version("weasyprint").encode())  # without importing it (slow)
-        digest.update(source.html.encode("utf-8"))
-        for tail in source.tails:
-            digest.update(tail.encode("utf-8"))
-        return digest.hexdigest()
+        return pdf_key(source)
 
     def write(self, source: PrintSource, target: Path, base_url: Path, label: str = "",
               screen: Path | None = None) -> None:
@@ -483,41 +529,16 @@ class PdfWriter:
     def write_all(self, items: list[tuple[PrintSource, Path, Path | None, str]], base_url: Path) -> None:
         """Write every press PDF (and its screen PDF, when a path is given); raise one error listing every
         problem of the layout in every file (a panel whose text does not fit, a page with only a few lines)."""
-        todo = []
-        for source, target, screen, label in items:
-            key = self.key(source)
-            cached = self.cache_dir / f"{key}.pdf" if self.cache_dir else None
-            cached_screen = self.cache_dir / f"{key}.screen.pdf" if self.cache_dir else None
-            if cached and cached.exists() and (not screen or cached_screen.exists()):
-                shutil.copyfile(cached, target)
-                if screen:
-                    shutil.copyfile(cached_screen, screen)
-                self.reused += 1
-            else:
-                todo.append((source, target, screen, label, key, cached, cached_screen))
-        arguments = [(s, t, base_url, k, sc) for s, t, sc, _, k, _, _ in todo]
-        if len(todo) > 1 and self.processes > 1:
+        args = [(source, target, base_url, self.cache_dir, None, screen) for source, target, screen, _ in items]
+        if len(items) > 1 and self.processes > 1:
             with concurrent.futures.ProcessPoolExecutor(self.processes) as pool:
-                results = list(pool.map(render_pdf, *zip(*arguments)))
+                results = list(pool.map(write_cached, *zip(*args)))
         else:
-            results = [render_pdf(*args) for args in arguments]
+            results = [write_cached(*a) for a in args]
         problems = []
-        for (source, target, screen, label, key, cached, cached_screen), found in zip(todo, results):
-            for code, *details in found:
-                if code == "print.overflow":
-                    problems.append(overflow_diagnostic(source, label or target.name, *details))
-                else:
-                    message, hint = details
-                    problems.append(Diagnostic(Location(label or target.name), message, code, hint=hint))
-            if found:
-                continue
-            self.rendered += 1
-            if cached:
-                cached.parent.mkdir(parents=True, exist_ok=True)
-                for made, kept in ((target, cached), (screen, cached_screen)):
-                    if made:
-                        tmp = kept.with_name(kept.name + ".tmp")
-                        shutil.copyfile(made, tmp)
-                        tmp.replace(kept)
+        for (source, target, _, label), (found, rendered) in zip(items, results):
+            problems += overflow_errors(source, label or target.name, found)
+            self.rendered += rendered and not found
+            self.reused += not rendered
         if problems:
             raise OutreachError(problems)

@@ -9,6 +9,7 @@ site generator can be replaced without touching content or catalogs.
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import gzip
 import hashlib
 import html
@@ -40,6 +41,13 @@ class PdfLink:
     href: str  # relative to the site root, e.g. "pdf/leaflet-owners.vi-en.pdf"
     label: str
     languages: tuple[Language, ...]
+    kept: dt.date | None = None  # an earlier complete edition, kept while the new one is being translated
+
+    def kept_text(self, language: Language) -> str:
+        """The kept edition's date, as the reader's language writes dates."""
+        from ..i18n.formatting import DATE_PATTERNS, format_date, locale_of
+
+        return format_date(self.kept, DATE_PATTERNS.get(language.catalog, "long"), locale=locale_of(language))
 
 
 @dataclass(frozen=True)

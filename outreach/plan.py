@@ -1,0 +1,252 @@
+"""What a build makes: for each product, its key, and a job when the key has changed.
+
+    plan_print   every printed product: its print HTML, the print gate (a product is printed in a language
+                 only when that language is complete; meanwhile readers keep its last complete edition),
+                 its key, and a job (PDF, then pack) unless the published pack has the same key
+    plan_web     every language: its mkdocs project and its offline pack's, their keys, and a job for each
+                 one whose key changed
+
+A product whose key has not changed is linked into staging from the published output. The jobs run in
+the pool (pool.py); what they do is in products.py.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import yaml
+
+from . import products
+from .cache import KeyStore, Timings, code_version, content_version, digest, tool_versions, tree
+from .editions import Editions
+from .errors import Diagnostic, Location
+from .i18n import catalogs
+from .i18n.translate import Translator
+from .languages import LANGUAGES
+from .model import Project
+from .pool import Job, Pool
+from .render import print as print_render
+from .render import web
+from .render.common import TEMPLATES, Localizer, environment
+
+if TYPE_CHECKING:
+    from .build import BuildResult, Paths
+
+
+def localizers_for(project: Project, paths: Paths, languages=LANGUAGES) -> dict[str, Localizer]:
+    env = environment()
+    return {lang.code: Localizer(Translator.load(lang, paths.locales, project.facts), env)
+            for lang in languages}
+
+
+def contact_blanks(localizers: dict[str, Localizer]) -> tuple[str, ...]:
+    """What print shows, in each language, where a contact detail is missing (the release gate looks for it)."""
+    blank = next(iter(localizers.values())).env.get_template("contacts.j2").module.blank
+    return tuple(dict.fromkeys(lz.ui(blank) for lz in localizers.values()))
+
+
+def blocked_entries(job, localizers: dict[str, Localizer], paths: Paths) -> list[Diagnostic]:
+    """The entries that keep a printed product from being made: untranslated or fuzzy texts and labels."""
+    found = []
+    for lang in job.languages:
+        if lang.is_source:
+            continue
+        lz = localizers[lang.code]
+        po = str(catalogs.po_path(paths.locales, lang).relative_to(paths.root))
+        entries = [(text.context, status) for text, status in lz.fallbacks]
+        entries += [(repr(label), "missing") for label in sorted(lz.missing_ui)]
+        for context, status in dict.fromkeys(entries):
+            found.append(Diagnostic(
+                Location(po), f"{job.filename} is not made: {'fuzzy' if status == 'fuzzy' else 'untranslated'} "
+                f"entry {context}", "print.blocked", "warning",
+                "translate the entry (and clear its fuzzy flag) to print this product"))
+    return found
+
+
+class Plan:
+    """What this build makes: the jobs for the pool, and what the finishing steps need to know."""
+
+    def __init__(self, paths: Paths, project: Project, site_url: str, languages, result: BuildResult,
+                 pool: Pool):
+        self.paths, self.project, self.site_url, self.languages, self.result, self.pool = \
+            paths, project, site_url, languages, result, pool
+        self.staging = paths.staging
+        self.epoch = int(os.environ["SOURCE_DATE_EPOCH"])
+        self.keys = KeyStore(paths.cache / "keys", paths.staging / "keys")
+        self.editions = Editions(paths.out / ".editions", paths.staging / "editions")
+        self.timings = Timings(paths.cache / "timings.json")
+        self.pdf_links: dict[str, list[web.PdfLink]] = {}
+        self.pdf_keys: dict[str, str] = {}  # file name → key, for the packs that contain the PDF
+        self.print_jobs: dict[str, str] = {}  # file name → the job that makes it
+        self.made: list[str] = []  # complete screen PDFs (new or unchanged)
+        self.owned: set[str] = {"site/index.html", "site/status", "site/pdf"}  # outputs this build answers for
+        self.web_lz: dict[str, Localizer] = {}
+
+    def job(self, name: str, stage: str, func, args: tuple, estimate: float, after=()) -> Job:
+        return Job(name, stage, func, args, self.timings.get(name, estimate), tuple(after))
+
+    def add(self, *jobs: Job) -> None:
+        """Give jobs to the pool, the longest first: as many as there are workers start at once."""
+        for job in sorted(jobs, key=lambda job: -job.cost):
+            self.pool.add(job)
+
+
+def plan_print(plan: Plan) -> None:
+    """The print HTML of every product; a job for each one whose inputs changed, the gate for the others."""
+    project, paths, staging = plan.project, plan.paths, plan.staging
+    print_lz = localizers_for(project, paths, plan.languages)
+    readme = TEMPLATES / "pack" / "README.txt.j2"
+    # what stands in for missing contacts; preflight fails a press file that is not a draft and prints it
+    blanks = contact_blanks(print_lz) if project.contacts.missing else ()
+    jobs = []
+    for job in print_render.print_jobs(project, LANGUAGES):
+        stem = job.filename[: -len(".pdf")]
+        links = plan.pdf_links.setdefault(f"{job.document.kind}.{job.document.id}", [])
+        if not all(lang in plan.languages for lang in job.languages):
+            link_published(plan, job, links)  # another language's product, left as it is
+            continue
+        plan.owned |= {f"pdf/{job.filename}", f"packs/{stem}", f"packs/{stem}.zip"}
+        page_url = f"{plan.site_url}{job.web_language.code}/{web.page_url(web.page_path(job.document))}"
+        for lang in job.languages:
+            print_lz[lang.code].fallbacks.clear()
+            print_lz[lang.code].missing_ui.clear()
+        source = print_render.print_html(job, project, print_lz, page_url)
+        blocking = blocked_entries(job, print_lz, paths)
+        if blocking:  # the gate: a product is printed in a language only when that language is complete
+            plan.result.blocked[job.filename] = len(blocking)
+            plan.result.warnings.extend(blocking)
+            kept = plan.editions.kept(job.filename)
+            if kept:  # readers keep the last complete edition of the screen PDF meanwhile
+                plan.editions.link_kept(job.filename, staging / "pdf" / job.filename)
+                plan.pdf_keys[job.filename] = digest("kept", kept, plan.editions.folder / job.filename)
+                plan.result.kept[job.filename] = kept
+                links.append(web.PdfLink(f"pdf/{job.filename}", job.label(), job.languages, kept=kept))
+            continue
+        titles = {lang.code: print_lz[lang.code].plain(job.document.title) for lang in job.languages}
+        state = project.state(job.document)
+        version = content_version(project.site.edition, source.html, *source.tails)
+        pdf = print_render.pdf_key(source)
+        key = digest(code_version(), tool_versions(), pdf, state, json.dumps(titles, sort_keys=True), version,
+                     readme, job.document.kind, json.dumps(blanks, ensure_ascii=False))
+        plan.pdf_keys[job.filename] = key
+        plan.made.append(job.filename)
+        links.append(web.PdfLink(f"pdf/{job.filename}", job.label(), job.languages))
+        if plan.keys.record(f"pack-{stem}", key) and reuse_pack(paths, stem, job.filename):
+            plan.result.packs_reused += 1
+            plan.result.pdfs_reused += 1
+            continue
+        press = staging / "packs" / stem / f"{stem}.press.pdf"
+        label = f"{job.filename} ({'+'.join(lang.code for lang in job.languages)})"
+        plan.print_jobs[job.filename] = f"print {stem}"
+        args = (source, press, staging / "pdf" / job.filename, paths.root, paths.cache / "pdf", pdf, label,
+                job.document, tuple(lang.code for lang in job.languages), titles, version, state,
+                project.site.edition, blanks, plan.epoch)
+        size = len(source.html) + sum(map(len, source.tails))
+        jobs.append(plan.job(f"print {stem}", "print", products.printed_product, args, estimate=size / 40_000))
+    plan.add(*jobs)  # all at once (the HTML takes less time than the workers' imports): the longest first
+
+
+def link_published(plan: Plan, job, links: list) -> None:
+    """The link to a product this build does not make, as published: made, kept, or not there."""
+    stem = job.filename[: -len(".pdf")]
+    if (plan.paths.out / "pdf" / job.filename).exists():
+        kept = None if (plan.paths.out / "packs" / stem).is_dir() else plan.editions.kept(job.filename)
+        links.append(web.PdfLink(f"pdf/{job.filename}", job.label(), job.languages, kept=kept))
+
+
+def reuse_pack(paths: Paths, stem: str, filename: str) -> bool:
+    """Link the published pack and screen PDF into staging (they passed preflight when they were made)."""
+    published, zipped = paths.out / "packs" / stem, paths.out / "packs" / f"{stem}.zip"
+    screen = paths.out / "pdf" / filename
+    if not (published.is_dir() and zipped.exists() and screen.exists()):
+        return False
+    shutil.copytree(published, paths.staging / "packs" / stem, copy_function=os.link)
+    os.link(zipped, paths.staging / "packs" / zipped.name)
+    os.link(screen, paths.staging / "pdf" / filename)
+    return True
+
+
+def plan_web(plan: Plan) -> None:
+    """Each language's mkdocs project, and its offline pack's; a job for each one whose inputs changed."""
+    project, paths, staging = plan.project, plan.paths, plan.staging
+    web_lz = localizers_for(project, paths, plan.languages)
+    (staging / "site" / "offline").mkdir(parents=True)
+    for language in plan.languages:
+        lz = web_lz[language.code]
+        code = language.code
+        name = f"outreach-{code}"
+        plan.owned |= {f"site/{code}", f"site/offline/{name}.zip"}
+        pages = web.render_pages(project, lz, plan.pdf_links, offline_pack=f"offline/{name}.zip")
+        work, target = paths.work / "web" / code, staging / "site" / code
+        config = write_project(plan, lz, pages, work, target, offline=False)
+        key = site_key(plan, work, web.TEMPLATES / "web" / "sw.js.j2")
+        if not reuse_output(plan, f"site-{code}", key, f"site/{code}"):
+            args = (config, code, target, plan.site_url, plan.epoch)
+            plan.add(plan.job(f"site {code}", "site", products.site, args, estimate=0.05 * len(pages)))
+
+        # the pack carries this language's own PDFs (for Vietnamese: the Vietnamese handbook and handouts)
+        own = {key: [link for link in links if link.languages[-1] is language]
+               for key, links in plan.pdf_links.items()}
+        pdfs = sorted({link.href[len("pdf/"):] for links in own.values() for link in links})
+        offline_pages = web.render_pages(project, lz, own, urls=web.OFFLINE)
+        work = paths.work / "offline" / code
+        config = write_project(plan, lz, offline_pages, work, work / name, offline=True)
+        key = site_key(plan, work, web.IFRAME_WORKER, *[plan.pdf_keys[pdf] for pdf in pdfs])
+        if not reuse_output(plan, f"offline-{code}", key, f"site/offline/{name}.zip"):
+            args = (config, code, work / name, [(staging / "pdf" / pdf, f"pdf/{pdf}") for pdf in pdfs],
+                    staging / "site" / "offline" / f"{name}.zip", project.site.edition, plan.epoch)
+            after = [plan.print_jobs[pdf] for pdf in pdfs if pdf in plan.print_jobs]
+            plan.add(plan.job(f"offline {code}", "offline", products.offline_pack, args,
+                              estimate=0.08 * len(pages), after=after))
+        plan.result.fallbacks[code] = len({text.context for text, _ in lz.fallbacks})
+    plan.web_lz = web_lz
+
+
+def write_project(plan: Plan, lz: Localizer, pages, work: Path, target: Path, offline: bool) -> Path:
+    """One mkdocs project: the Markdown pages and a configuration that inherits mkdocs.yml."""
+    web.write_docs(work / "docs", pages, lz.language)
+    config = web.site_config(plan.project, lz, pages, plan.paths.mkdocs_yml.resolve(), plan.site_url,
+                             (work / "docs").resolve(), target.resolve(), offline=offline)
+    config_file = work / "mkdocs.yml"
+    config_file.write_text(web.dump_config(config), encoding="utf-8")
+    return config_file
+
+
+def site_key(plan: Plan, work: Path, *more) -> str:
+    """What one mkdocs build reads: its generated docs and configuration, the base configuration (parsed:
+    comments do not count), the theme overrides; and what finishes the site after mkdocs. The mkdocs hook
+    that escapes texts for the theme (web.HOOKS) is package code: ``code_version`` covers it."""
+    return digest(code_version(), tool_versions(), plan.epoch, yaml_data(plan.paths.mkdocs_yml),
+                  work / "mkdocs.yml", *tree(work / "docs"), *tree(web.OVERRIDES), *more)
+
+
+def reuse_output(plan: Plan, name: str, key: str, path: str) -> bool:
+    """Link a published output into staging when it was made from the same inputs."""
+    published = plan.paths.out / path
+    if not (plan.keys.record(name, key) and published.exists()):
+        return False
+    staged = plan.staging / path
+    if published.is_dir():
+        shutil.copytree(published, staged, copy_function=os.link)
+    else:
+        os.link(published, staged)
+    plan.result.sites_reused += 1
+    return True
+
+
+class _Tagged(yaml.SafeLoader):
+    """Reads a YAML file as data, its tags kept as data too (for a key: comments and spacing drop out)."""
+
+
+_Tagged.add_multi_constructor("", lambda loader, tag, node: [tag, loader.construct_object(node, deep=True)
+                                                             if not isinstance(node, yaml.MappingNode)
+                                                             else loader.construct_mapping(node, deep=True)])
+
+
+def yaml_data(path: Path) -> str:
+    with open(path, encoding="utf-8") as handle:
+        return json.dumps(yaml.load(handle, Loader=_Tagged), sort_keys=True, default=str, ensure_ascii=False)

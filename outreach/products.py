@@ -1,0 +1,79 @@
+"""The jobs a build runs in its worker processes, one per product:
+
+    printed product   print HTML → press file and tagged screen PDF → PDF/X-4, proof, preflight, manifest,
+                      README, zip
+    site              generated mkdocs project → one language's site, finished (sitemap, service worker)
+    offline pack      generated mkdocs project (offline) → site → with the language's PDFs → zip
+
+Each is a plain function of plain values (paths, strings, model records, language codes), so that it can
+run in another process; languages travel as codes because a ``Language`` is compared by identity.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shutil
+from pathlib import Path
+
+from . import pack
+from .languages import get
+from .render import print as print_render
+from .render import web
+from .render.common import environment
+
+
+def _source_date(epoch: int) -> None:
+    os.environ.setdefault("SOURCE_DATE_EPOCH", str(epoch))
+
+
+def printed_product(source: print_render.PrintSource, press: Path, screen: Path, base_url: Path,
+                    cache_dir: Path, key: str, label: str, document, codes: tuple[str, ...],
+                    titles: dict[str, str], version: str, state: str, edition: dt.date, blanks: tuple[str, ...],
+                    epoch: int) -> bool:
+    """The press file of one product and its tagged screen PDF (one layout), then its pack, in the same
+    process. Returns whether WeasyPrint ran; raises the problems of the layout (panels that do not fit, short
+    last pages), the fonts that are not embedded, or the preflight's errors."""
+    from . import fonts
+    from .errors import Diagnostic, Location, OutreachError
+
+    _source_date(epoch)
+    press.parent.mkdir(parents=True, exist_ok=True)
+    problems, rendered = print_render.write_cached(source, press, base_url, cache_dir, key, screen=screen)
+    if problems:
+        raise OutreachError(print_render.overflow_errors(source, label, problems))
+    product = pack.PRODUCTS[document.kind]
+    languages = tuple(get(code) for code in codes)
+    readme = environment().get_template("pack/README.txt.j2")
+    report = pack.make_pack(product, document, languages, titles, press, version, state, readme, edition, blanks)
+    shown = f"build/packs/{press.parent.name}/{press.name}"
+    failed = fonts.check_embedded(press, languages, shown)
+    failed += [Diagnostic(Location(shown + (f":page {f.page}" if f.page else "")), f.message, f.code,
+                          hint="see preflight.txt in the pack") for f in report.errors]
+    if failed:
+        raise OutreachError(failed)
+    return rendered
+
+
+def site(config_file: Path, code: str, target: Path, site_url: str, epoch: int) -> None:
+    """One language's site: mkdocs, then what mkdocs does not do."""
+    _source_date(epoch)
+    language = get(code)
+    if target.exists():
+        shutil.rmtree(target)
+    web.run_mkdocs(config_file, language)
+    web.finish_site(environment(), target, language, site_url, epoch)
+
+
+def offline_pack(config_file: Path, code: str, folder: Path, pdfs: list[tuple[Path, str]], zipped: Path,
+                 edition: dt.date, epoch: int) -> None:
+    """One language's site for reading from the file system, with its PDFs, zipped."""
+    _source_date(epoch)
+    if folder.exists():
+        shutil.rmtree(folder)
+    web.run_mkdocs(config_file, get(code))
+    web.finish_offline(folder)
+    for pdf, href in pdfs:
+        (folder / href).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(pdf, folder / href)
+    pack.write_tree_zip(folder, zipped, edition)
