@@ -331,6 +331,7 @@ def render_all(project: Project, paths: Paths, site_url: str, languages: tuple[L
         target = staging / "site" / language.code
         if build_site(paths, project, lz, pages, work, target, site_url, "site", language.code, result):
             web.finish_site(lz.env, target, language, site_url, epoch)
+        web.finish_language(lz.env, target, language, staging / "pdf", web.language_pdfs(pdf_links, language))
 
         # the pack carries this language's own PDFs (for Vietnamese: the Vietnamese handbook and handouts)
         offline_links = {key: [link for link in links if link.languages[-1] is language]
@@ -354,6 +355,7 @@ def render_all(project: Project, paths: Paths, site_url: str, languages: tuple[L
     (staging / "site" / "index.html").write_text(
         web.render_root(web_lz[languages[0].code].env, project, web_lz, site_url), encoding="utf-8")
     shutil.copytree(staging / "pdf", staging / "site" / "pdf", copy_function=os.link)
+    web.precompress(staging / "site", paths.cache / "compressed")
 
 
 def publish(paths: Paths) -> None:

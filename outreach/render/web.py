@@ -11,8 +11,10 @@ from __future__ import annotations
 import contextlib
 import gzip
 import hashlib
+import html
 import json
 import logging
+import os
 import posixpath
 import re
 import shutil
@@ -106,6 +108,12 @@ class Urls:
             return "./" if rel == "." else rel if rel.endswith("/") else rel + "/"
         return rel
 
+    def pdf_root(self, path: str) -> str:
+        """From a page to the folder that holds this language's pdf/: the language's root on the web (where its
+        service worker can keep them), the pack's root offline."""
+        depth = len([part for part in self.folder(path).split("/") if part])
+        return "../" * depth
+
     def root(self, path: str) -> str:
         """From a page to the folder that holds pdf/: the site root above the language folders on the web,
         the pack's own root offline."""
@@ -141,7 +149,8 @@ def render_pages(project: Project, lz: Localizer, pdfs: dict[str, list[PdfLink]]
     pages: list[Page] = []
 
     def add(path: str, template: str, title: str, **context) -> None:
-        text = env.get_template(f"web/{template}").render(**common, root=urls.root(path), **context)
+        text = env.get_template(f"web/{template}").render(**common, root=urls.root(path),
+                                                          pdf_root=urls.pdf_root(path), **context)
         pages.append(Page(path, title, text))
 
     def pdfs_for(doc) -> list[PdfLink]:
@@ -221,9 +230,16 @@ def site_config(project: Project, lz: Localizer, pages: list[Page], base_config:
         "theme": {"language": language.theme_language, "custom_dir": str(OVERRIDES)},
         "plugins": {"search": {"lang": language.search_lang}, **({"offline": {}} if offline else {})},
         "nav": nav,
-        "extra": {"alternate": [] if offline else alternates, "x_default": "" if offline else site_url},
+        "extra": {"alternate": [] if offline else alternates, "x_default": "" if offline else site_url,
+                  "ui": theme_strings(lz)},
         **({"use_directory_urls": False} if offline else {}),
     }
+
+
+def theme_strings(lz: Localizer) -> dict[str, str]:
+    """Labels shown by the theme's own templates (search box, offline notes), from the catalogs."""
+    text = lz.env.get_template("web/theme_strings.j2").render(_=lz.ui)
+    return dict(line.split("\t", 1) for line in text.strip().splitlines())
 
 
 SEARCH_LANGUAGES = TEMPLATES / "web" / "search"
@@ -338,41 +354,122 @@ def sitemap_with_alternates(site_dir: Path, language: Language, site_url: str, e
         packed.write(text.encode("utf-8"))
 
 
-def precache_urls(site_dir: Path, language: Language) -> list[str]:
-    """What a reader's phone keeps for offline reading: every page of the language and what it needs."""
-    urls = []
+SHELL = ("stylesheets/main.*.min.css", "stylesheets/palette.*.min.css", "javascripts/bundle.*.min.js",
+         "outreach.css", "outreach.js", "early.js", "search.js", "images/favicon.png")
+
+
+def shell_urls(site_dir: Path) -> list[str]:
+    """What every page of a language loads besides itself."""
+    assets = site_dir / "assets"
+    return [f"./{p.relative_to(site_dir).as_posix()}" for pattern in SHELL for p in sorted(assets.glob(pattern))]
+
+
+def language_pdfs(pdfs: dict[str, list[PdfLink]], language: Language) -> list[PdfLink]:
+    """The PDFs a language's pages link to (the Vietnamese pages: all of them)."""
+    links = {link.href: link for links in pdfs.values() for link in links
+             if language is SOURCE or language in link.languages}
+    return [links[href] for href in sorted(links)]
+
+
+def finish_language(env, site_dir: Path, language: Language, pdf_dir: Path, pdfs: list[PdfLink]) -> None:
+    """Done at every build, also when the language's pages were unchanged (the PDFs may have changed): the
+    language's own copy of its PDFs (pdf/, inside what its service worker may keep), and the service worker,
+    which knows every page, the search index and these PDFs, and what keeping them all costs."""
+    own = site_dir / "pdf"
+    if own.exists():
+        shutil.rmtree(own)
+    own.mkdir()
+    for link in pdfs:
+        name = posixpath.basename(link.href)
+        os.link(pdf_dir / name, own / name)
+    shell = shell_urls(site_dir)
+    pages = []
     for page in sorted(site_dir.rglob("index.html")):
         rel = page.parent.relative_to(site_dir).as_posix()
-        urls.append("./" if rel == "." else f"./{rel}/")
-    assets = site_dir / "assets"
-    wanted = ["stylesheets/*.css", "javascripts/bundle.*.min.js", "javascripts/workers/search.*.min.js",
-              "outreach.css", "outreach.js", "early.js", "images/favicon.png",
-              "javascripts/lunr/min/lunr.stemmer.support.min.js", "javascripts/lunr/min/lunr.multi.min.js",
-              f"javascripts/lunr/min/lunr.{language.search_lang}.min.js"]
-    if language.search_lang == "ja":
-        wanted.append("javascripts/lunr/tinyseg.js")
-    for pattern in wanted:
-        urls += [f"./{p.relative_to(site_dir).as_posix()}" for p in sorted(assets.glob(pattern))]
-    return urls
-
-
-def write_service_worker(env, site_dir: Path, language: Language) -> None:
-    urls = precache_urls(site_dir, language)
+        pages.append("./" if rel == "." else f"./{rel}/")
+    urls = [*pages, *shell, "./search/search_index.json"]
     digest = hashlib.sha256()
+    size = 0
     for url in urls:
         target = site_dir / url[2:]
-        target = target / "index.html" if url.endswith("/") else target
-        digest.update(url.encode())
-        digest.update(target.read_bytes())
-    (site_dir / "sw.js").write_text(env.get_template("web/sw.js.j2").render(
-        language=language.code, version=digest.hexdigest()[:16], urls=urls), encoding="utf-8")
+        data = (target / "index.html" if url.endswith("/") else target).read_bytes()
+        digest.update(url.encode() + data)
+        size += len(gzip.compress(data, 6, mtime=0))
+    # the ones in the reader's language (a Vietnamese reader keeps the Vietnamese handbook and handouts, not
+    # the translations the Vietnamese pages also link to)
+    for path in sorted(own / posixpath.basename(link.href) for link in pdfs if link.languages[-1] is language):
+        data = path.read_bytes()
+        digest.update(path.name.encode() + data)
+        size += len(data)
+        urls.append(f"./pdf/{path.name}?v={hashlib.sha256(data).hexdigest()[:12]}")
+    sw = site_dir / "sw.js"
+    if sw.exists():
+        sw.unlink()  # it may be a link to the published copy
+    sw.write_text(env.get_template("web/sw.js.j2").render(
+        language=language.code, version=digest.hexdigest()[:16], shell=shell, urls=urls, bytes=size),
+        encoding="utf-8")
 
 
 def finish_site(env, site_dir: Path, language: Language, site_url: str, epoch: int) -> None:
-    """What mkdocs does not do: a quieter theme script, sitemap alternates, the service worker."""
+    """What mkdocs does not do: a quieter theme script, sitemap alternates, a smaller search index without the
+    theme's search engine."""
     disable_alternate_prefetch(site_dir)
     sitemap_with_alternates(site_dir, language, site_url, epoch)
-    write_service_worker(env, site_dir, language)
+    compact_search_index(site_dir)
+
+
+TAG = re.compile(r"<[^>]*>")
+SPACE = re.compile(r"\s+")
+
+
+def compact_search_index(site_dir: Path) -> None:
+    """Our search (assets/search.js) reads plain text: drop the markup from the index, and the theme's own
+    search engine (lunr, its language files, its worker) and source maps, which no page loads."""
+    path = site_dir / "search" / "search_index.json"
+    index = json.loads(path.read_text(encoding="utf-8"))
+    docs = []
+    for doc in index["docs"]:
+        text = SPACE.sub(" ", html.unescape(TAG.sub(" ", doc.get("text", "")))).strip()
+        title = SPACE.sub(" ", html.unescape(TAG.sub(" ", doc.get("title", "")))).strip()
+        docs.append({"location": doc["location"], "title": title, "text": text})
+    index = {"config": {"lang": index["config"]["lang"], "plain": True}, "docs": docs}
+    path.write_text(json.dumps(index, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+    javascripts = site_dir / "assets" / "javascripts"
+    for unused in (javascripts / "lunr", javascripts / "workers"):
+        if unused.exists():
+            shutil.rmtree(unused)
+    for source_map in sorted(site_dir.joinpath("assets").rglob("*.map")):
+        source_map.unlink()
+
+
+COMPRESSIBLE = {".html", ".css", ".js", ".json", ".svg", ".xml", ".txt", ".webmanifest"}
+
+
+def precompress(site: Path, cache: Path) -> int:
+    """A .gz (zopfli) and a .br (brotli) beside every text file of the site, for a web server to send as they
+    are (nginx: gzip_static, brotli_static). Compressing is slow and deterministic, so each result is kept in
+    ``cache`` by the digest of the bytes it was made from; returns how many files were compressed anew."""
+    import brotli
+    import zopfli.gzip
+
+    cache.mkdir(parents=True, exist_ok=True)
+    made = 0
+    for path in sorted(site.rglob("*")):
+        if path.suffix not in COMPRESSIBLE or not path.is_file() or path.is_symlink():
+            continue
+        data = path.read_bytes()
+        key = hashlib.sha256(data).hexdigest()
+        for suffix, compress in ((".gz", lambda d: zopfli.gzip.compress(d, numiterations=5)),
+                                 (".br", lambda d: brotli.compress(d, quality=11))):
+            stored = cache / f"{key}{suffix}"
+            if not stored.exists():
+                stored.write_bytes(compress(data))
+                made += 1
+            target = path.with_name(path.name + suffix)
+            if target.exists():
+                target.unlink()  # a published copy linked into staging: never write through it
+            os.link(stored, target)
+    return made
 
 
 IFRAME_WORKER_CDN = "https://unpkg.com/iframe-worker/shim"

@@ -127,9 +127,69 @@
 
   /* ---------------------------------------------------------------- offline */
 
+  /* What the reader's data plan allows: never more than the page in the background on a metered or unknown
+   * connection, or when the browser asks to save data; the whole language at once on Wi-Fi or a cable. */
+  var connection = navigator.connection || {};
+  var saveData = connection.saveData === true;
+  var unmetered = !saveData && (connection.type === "wifi" || connection.type === "ethernet");
+
+  function megabytes(bytes) {
+    var size = bytes / 1048576;
+    try {
+      return new Intl.NumberFormat(lang, { maximumFractionDigits: 1, minimumFractionDigits: 1 }).format(size) + " MB";
+    } catch (e) {
+      return size.toFixed(1) + " MB";
+    }
+  }
+
+  var keep = document.querySelector(".keep-offline");
+  var keepButton = keep && keep.querySelector("button");
+  var keepNote = keep && keep.querySelector(".keep-note");
+
+  function showStatus(message) {
+    if (!keep) return;
+    keep.hidden = false;
+    if (message.type === "status") {
+      keepButton.textContent = format(keep.getAttribute("data-label"), { size: megabytes(message.bytes) });
+      keepButton.hidden = message.kept;
+      keepButton.disabled = false;
+      keepNote.textContent = message.kept ? keep.getAttribute("data-done") : "";
+      keep.setAttribute("data-kept", message.kept ? "true" : "false");
+    } else if (message.type === "progress") {
+      keepButton.disabled = true;
+      keepNote.textContent = format(keep.getAttribute("data-progress"), { done: message.done, total: message.total });
+    } else if (message.type === "failed") {
+      keepButton.disabled = false;
+      keepNote.textContent = keep.getAttribute("data-failed");
+    }
+  }
+
   /* Registered once the page has loaded, so that keeping the pages never slows down reading this one. */
   function keepForOffline() {
+    navigator.serviceWorker.addEventListener("message", function (event) {
+      var message = event.data || {};
+      showStatus(message);
+      if (message.type === "status" && !message.kept && unmetered && !keepForOffline.asked) {
+        keepForOffline.asked = true;
+        keepForOffline.worker.postMessage({ type: "keep" });
+      }
+    });
     navigator.serviceWorker.register(new URL("sw.js", root).href, { scope: root.pathname })
+      .then(function () { return navigator.serviceWorker.ready; })
+      .then(function (registration) {
+        var worker = keepForOffline.worker = registration.active;
+        /* this page and what it loaded came before the worker: keep them too (the browser's cache has them) */
+        var loaded = performance.getEntriesByType("resource").map(function (entry) { return entry.name; })
+          .filter(function (url) { return !/search_index\.json/.test(url); });
+        worker.postMessage({ type: "visited", urls: [location.href.split("#")[0]].concat(loaded) });
+        worker.postMessage({ type: "status" });
+        if (keepButton) {
+          keepButton.addEventListener("click", function () {
+            keepButton.disabled = true;
+            worker.postMessage({ type: "keep" });
+          });
+        }
+      })
       .catch(function () { /* offline reading is a bonus, never an error */ });
   }
   if ("serviceWorker" in navigator && (location.protocol === "https:" || location.hostname === "localhost" ||
