@@ -354,6 +354,7 @@ def render_all(project: Project, paths: Paths, site_url: str, languages: tuple[L
         web.render_status(web_lz[languages[0].code].env, project, paths.locales, version), encoding="utf-8")
     (staging / "site" / "index.html").write_text(
         web.render_root(web_lz[languages[0].code].env, project, web_lz, site_url), encoding="utf-8")
+    web.write_root_assets(staging / "site")
     shutil.copytree(staging / "pdf", staging / "site" / "pdf", copy_function=os.link)
     web.precompress(staging / "site", paths.cache / "compressed")
 

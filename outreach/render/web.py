@@ -501,7 +501,21 @@ def render_root(env, project: Project, localizers: dict[str, Localizer], site_ur
     entries = [{"language": lz.language, "title": lz.plain(project.site.title)} for lz in localizers.values()]
     return env.get_template("web/root.html.j2").render(
         entries=entries, source=SOURCE, titles={e["language"].code: e["title"] for e in entries},
+        description=localizers[SOURCE.code].plain(project.site.description) if SOURCE.code in localizers else "",
         codes=[lang.code for lang in LANGUAGES], site_url=site_url)
+
+
+ROOT_ASSETS = TEMPLATES / "web" / "root"
+
+
+def write_root_assets(site: Path) -> None:
+    """Beside the page that sends a reader to a language and the status page: their stylesheet and script (no
+    inline ones: a strict Content-Security-Policy), and the favicon (the theme's, from a language's site)."""
+    for path in sorted(ROOT_ASSETS.iterdir()):
+        shutil.copyfile(path, site / path.name)
+    icons = sorted(site.glob("*/assets/images/favicon.png"))
+    if icons:
+        shutil.copyfile(icons[0], site / "favicon.png")
 
 
 def render_status(env, project: Project, locales: Path, version: str) -> str:
