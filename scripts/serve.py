@@ -20,8 +20,10 @@ import io
 import os
 import re
 import shutil
+import signal
 import socket
 import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -156,6 +158,7 @@ def main() -> None:
     parser.add_argument("--python", action="store_true", help="Python's server with gzip instead of nginx")
     parser.add_argument("site", nargs="?", default="build/site")
     args = parser.parse_args()
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))  # stop nginx too when this script is stopped
     if args.python:
         handler = functools.partial(Handler, directory=args.site)
         with http.server.ThreadingHTTPServer(("127.0.0.1", args.port), handler) as server:

@@ -8,7 +8,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 packages=(fonts-noto-core fonts-noto-cjk libharfbuzz-subset0 libgs-common poppler-utils python3-venv)
 if [ "${1:-}" = "--test" ]; then
-  packages+=(gettext qpdf chromium)
+  packages+=(gettext qpdf chromium nginx libnginx-mod-http-brotli-static)
 fi
 
 missing=()

@@ -164,9 +164,7 @@ def render_pages(project: Project, lz: Localizer, pdfs: dict[str, list[PdfLink]]
     courses = project.of_kind("course")
     modules = project.of_kind("module")
     add("index.md", "home.md.j2", lz.plain(project.site.title),
-        leaflets=[item(d) for d in project.of_kind("leaflet")],
-        handbooks=[item(d) for d in project.of_kind("handbook")],
-        courses=[item(d) for d in courses], stories=[item(d) for d in project.of_kind("story")],
+        **home_context(project, urls, item, chapters, courses, modules),
         offline_pack=offline_pack and urls.root("index.md") + offline_pack)
     for doc in project.of_kind("handbook"):
         path = page_path(doc)
@@ -192,6 +190,26 @@ def render_pages(project: Project, lz: Localizer, pdfs: dict[str, list[PdfLink]]
         add(page_path(doc), "story.md.j2", lz.plain(doc.title), doc=doc)
     add(GLOSSARY_PAGE, "glossary.md.j2", lz.ui("Giải thích từ ngữ"), terms=project.glossary)
     return pages
+
+
+def home_context(project: Project, urls: Urls, item, chapters: dict, courses, modules) -> dict:
+    """What the home page shows: each course as a card with its modules (for "continue with module N"), each
+    handbook with its chapters, the leaflets and the stories; every link as a URL (the cards are HTML)."""
+    def card(doc, **more) -> dict:
+        return {**item(doc), "href": urls.link("index.md", page_path(doc)), **more}
+
+    course_cards = []
+    for doc in courses:
+        own = [m for m in modules if m.course == doc.id]
+        course_cards.append(card(doc, modules=[card(m) for m in own], minutes=sum(m.minutes for m in own)))
+    return {
+        "courses": course_cards,
+        "handbooks": [card(doc, chapters=[card(chapters[c]) for c in doc.chapters])
+                      for doc in project.of_kind("handbook")],
+        "leaflets": [card(doc) for doc in project.of_kind("leaflet")],
+        "stories": [card(doc) for doc in project.of_kind("story")],
+        "glossary": urls.link("index.md", GLOSSARY_PAGE),
+    }
 
 
 def navigation(pages: list[Page]) -> list:
@@ -445,31 +463,53 @@ def compact_search_index(site_dir: Path) -> None:
 COMPRESSIBLE = {".html", ".css", ".js", ".json", ".svg", ".xml", ".txt", ".webmanifest"}
 
 
-def precompress(site: Path, cache: Path) -> int:
+def _compressed(job: tuple[str, bytes]) -> bytes:
+    suffix, data = job
+    if suffix == ".gz":
+        import zopfli.gzip
+
+        return zopfli.gzip.compress(data, numiterations=1)  # 15 iterations: 3.5 times the time for 0.3 %
+    import brotli
+
+    return brotli.compress(data, quality=11)
+
+
+def precompress(site: Path, cache: Path, processes: int = 2) -> int:
     """A .gz (zopfli) and a .br (brotli) beside every text file of the site, for a web server to send as they
     are (nginx: gzip_static, brotli_static). Compressing is slow and deterministic, so each result is kept in
-    ``cache`` by the digest of the bytes it was made from; returns how many files were compressed anew."""
-    import brotli
-    import zopfli.gzip
+    ``cache`` by the digest of the bytes it was made from, and what is missing is made in ``processes``
+    processes; returns how many files were compressed anew."""
+    from concurrent.futures import ProcessPoolExecutor
 
     cache.mkdir(parents=True, exist_ok=True)
-    made = 0
+    targets: list[tuple[Path, Path]] = []
+    missing: dict[Path, tuple[str, bytes]] = {}
     for path in sorted(site.rglob("*")):
         if path.suffix not in COMPRESSIBLE or not path.is_file() or path.is_symlink():
             continue
         data = path.read_bytes()
         key = hashlib.sha256(data).hexdigest()
-        for suffix, compress in ((".gz", lambda d: zopfli.gzip.compress(d, numiterations=5)),
-                                 (".br", lambda d: brotli.compress(d, quality=11))):
+        for suffix in (".gz", ".br"):
             stored = cache / f"{key}{suffix}"
             if not stored.exists():
-                stored.write_bytes(compress(data))
-                made += 1
-            target = path.with_name(path.name + suffix)
-            if target.exists():
-                target.unlink()  # a published copy linked into staging: never write through it
-            os.link(stored, target)
-    return made
+                missing[stored] = (suffix, data)
+            targets.append((stored, path.with_name(path.name + suffix)))
+    if missing:
+        jobs = sorted(missing.items(), key=lambda item: -len(item[1][1]))  # the largest first
+        if processes > 1 and len(jobs) > 1:
+            with ProcessPoolExecutor(min(processes, len(jobs))) as pool:
+                results = list(pool.map(_compressed, [job for _, job in jobs]))
+        else:
+            results = [_compressed(job) for _, job in jobs]
+        for (stored, _), packed in zip(jobs, results):
+            partial = stored.with_name(stored.name + ".part")
+            partial.write_bytes(packed)
+            partial.replace(stored)
+    for stored, target in targets:
+        if target.exists():
+            target.unlink()  # a published copy linked into staging: never write through it
+        os.link(stored, target)
+    return len(missing)
 
 
 IFRAME_WORKER_CDN = "https://unpkg.com/iframe-worker/shim"
