@@ -358,3 +358,83 @@ def test_root_and_status_pages_have_icon_description_and_fit_a_phone(browser, se
     assert tab.get_attribute("meta[name=description]", "content").strip()
     assert failed == []
     context.close()
+
+
+FAKE_VOICES = """
+(() => {
+  const spoken = window.__spoken = [];
+  const voices = %s;
+  Object.defineProperty(window, 'speechSynthesis', { configurable: true, value: {
+    getVoices: () => voices, speak: (u) => spoken.push({ text: u.text, lang: u.lang }), cancel: () => {},
+    addEventListener: () => {} } });
+})();
+"""
+
+
+def test_read_aloud_is_offered_only_with_a_voice_for_the_page_language(browser, served_site):
+    base, _ = served_site
+    context = browser.new_context(viewport={"width": 412, "height": 860})
+    context.add_init_script(FAKE_VOICES % '[{"lang": "ja-JP", "name": "Japanese"}, {"lang": "en-US", "name": "English"}]')
+    tab = context.new_page()
+    tab.goto(f"{base}ko/handbooks/so-tay/vao-dang/")  # no Korean voice: no control
+    assert tab.locator(".read-aloud").is_hidden()
+    tab.goto(f"{base}ja/handbooks/so-tay/vao-dang/")
+    button = tab.locator(".read-aloud button")
+    assert button.is_visible()
+    assert button.inner_text() == tab.get_attribute(".read-aloud", "data-read")
+    button.click()
+    spoken = tab.evaluate("window.__spoken")
+    assert spoken and all(item["lang"] == "ja-JP" for item in spoken)
+    assert spoken[0]["text"] == tab.locator("article h1").inner_text().strip()
+    assert button.inner_text() == tab.get_attribute(".read-aloud", "data-stop")
+    context.close()
+    # the browser with no voice at all (headless Chromium here): no control
+    context = browser.new_context()
+    tab = context.new_page()
+    tab.goto(f"{base}en/handbooks/so-tay/vao-dang/")
+    tab.wait_for_timeout(300)
+    assert tab.locator(".read-aloud").is_hidden()
+    context.close()
+
+
+def result_pages(page) -> list[str]:
+    return page.eval_on_selector_all(".md-search-result__item > a:first-child",
+                                     "els => els.map(e => new URL(e.href).pathname)")
+
+
+def test_search_ranks_the_phrase_and_matches_whole_syllables(page, served_site):
+    base, _ = served_site
+    page.goto(f"{base}vi/")
+    open_search(page, "ket nap")
+    page.wait_for_timeout(300)
+    assert "/vi/handbooks/so-tay/vao-dang/" in result_pages(page)[:3]
+    # every highlighted word is the syllable typed, never a longer word that starts with it
+    marks = page.eval_on_selector_all(".md-search-result__item mark", "els => els.map(e => e.textContent)")
+    assert marks and {fold(m) for m in marks} <= {"ket", "nap"}, set(marks)
+    page.fill("input.md-search__input", "to")
+    page.locator("input.md-search__input").press("End")
+    page.wait_for_timeout(600)
+    marks = page.eval_on_selector_all(".md-search-result__item mark", "els => els.map(e => e.textContent)")
+    assert marks and {fold(m) for m in marks} == {"to"}, set(marks)
+
+
+@pytest.mark.parametrize("lang, query, chapter", [
+    ("ja", "労働組合", "doan-the"), ("zh-Hans", "工会", "doan-the"), ("ko", "노동조합", "doan-the"),
+    ("ja", "党費", None), ("en", "party dues", None),
+])
+def test_search_finds_a_term_wherever_it_occurs(page, served_site, lang, query, chapter):
+    base, root = served_site
+    page.goto(f"{base}{lang}/")
+    open_search(page, query)
+    page.wait_for_timeout(300)
+    found = result_pages(page)
+    if chapter:
+        assert f"/{lang}/handbooks/so-tay/{chapter}/" in found[:3]
+    # every page whose text holds the term is found
+    holding = set()
+    for html in (root / "build/site" / lang).rglob("index.html"):
+        article = html.read_text(encoding="utf-8").split("<article", 1)[-1].split("</article>", 1)[0]
+        text = re.sub(r"<[^>]+>", " ", article)
+        if (query.lower() in text.lower()) and "/search/" not in str(html):
+            holding.add("/" + html.parent.relative_to(root / "build/site").as_posix() + "/")
+    assert holding and holding <= set(found), holding - set(found)

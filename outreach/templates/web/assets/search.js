@@ -86,7 +86,8 @@ function tokens(folded) {
 var PLAIN = false;
 
 function field(text) {
-  var shown = PLAIN ? String(text || "").normalize("NFC") : plain(text);
+  /* the zero-width spaces the theme puts between Chinese words (jieba) would split terms apart */
+  var shown = (PLAIN ? String(text || "").normalize("NFC") : plain(text)).replace(/\u200b/g, "");
   var folded = fold(shown);
   return { shown: shown, folded: folded, tokens: tokens(folded) };
 }
@@ -152,7 +153,7 @@ function hanTerm(word) {
 }
 
 function parse(query) {
-  var folded = fold(query.normalize("NFC"));
+  var folded = fold(query.normalize("NFC").replace(/\u200b/g, ""));
   var words = folded.match(WORD) || [];
   var terms = [];
   words.forEach(function (word, index) {
