@@ -332,6 +332,8 @@ def render_all(project: Project, paths: Paths, site_url: str, languages: tuple[L
         if build_site(paths, project, lz, pages, work, target, site_url, "site", language.code, result):
             web.finish_site(lz.env, target, language, site_url, epoch)
         web.finish_language(lz.env, target, language, staging / "pdf", web.language_pdfs(pdf_links, language))
+        web.share_cards(lz.env, target, language, pages, lz.plain(project.site.title), lz.plain(project.site.board),
+                        paths.cache / "cards")
 
         # the pack carries this language's own PDFs (for Vietnamese: the Vietnamese handbook and handouts)
         offline_links = {key: [link for link in links if link.languages[-1] is language]

@@ -284,3 +284,23 @@ def test_offline_search_without_the_index_says_why(browser, nginx_site):
     assert meta.inner_text().strip() == expected
     context.set_offline(False)
     context.close()
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_every_page_has_a_share_card_of_its_own(bundled_build, lang):
+    import re
+    import struct
+
+    root, result = bundled_build
+    site = root / "build/site"
+    base = f"http://127.0.0.1:{result.port}/"
+    seen = set()
+    for page in sorted((site / lang).rglob("index.html")):
+        html = page.read_text(encoding="utf-8")
+        image = re.search(r'<meta property="og:image" content="([^"]+)"', html).group(1)
+        assert re.search(r'<meta property="og:title" content="[^"]+"', html)
+        assert '<meta name="twitter:card" content="summary_large_image">' in html
+        assert image.startswith(base) and image not in seen, image
+        seen.add(image)
+        png = (site / image[len(base):]).read_bytes()
+        assert png[:8] == b"\x89PNG\r\n\x1a\n" and struct.unpack(">II", png[16:24]) == (1200, 630)

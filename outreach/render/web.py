@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
+from markupsafe import Markup
 
 from ..errors import Diagnostic, Location, OutreachError
 from ..languages import LANGUAGES, SOURCE, Language
@@ -510,6 +511,57 @@ def precompress(site: Path, cache: Path, processes: int = 2) -> int:
             target.unlink()  # a published copy linked into staging: never write through it
         os.link(stored, target)
     return len(missing)
+
+
+CARD_FONTS = {"vi": '"Noto Sans", sans-serif', "en": '"Noto Sans", sans-serif', "ko": '"Noto Sans CJK KR", sans-serif',
+              "zh-Hans": '"Noto Sans CJK SC", sans-serif', "ja": '"Noto Sans CJK JP", sans-serif'}
+
+
+def card_name(url: str) -> str:
+    """The share card of a page (URL relative to its language root): assets/cards/<name>.png."""
+    return url.strip("/").replace("/", "-") or "index"
+
+
+def share_cards(env, site_dir: Path, language: Language, pages: list[Page], site: str, board: str,
+                cache: Path) -> None:
+    """One share card (1200×630 PNG) per page in the page's language and script, in assets/cards/: the image
+    of its Open Graph and Twitter preview. Made by WeasyPrint and pdftoppm, kept in ``cache`` by the digest of
+    what they show; done at every build (a reused site keeps its cards only if nothing changed)."""
+    from .common import keep_korean_words
+
+    def shown(text: str):
+        return Markup(keep_korean_words(text)) if language.code == "ko" else text
+
+    cards = [{"site": shown(site), "title": shown(page.title), "board": shown(board)} for page in pages]
+    source = env.get_template("web/card.html.j2").render(
+        cards=cards, language=language, font=CARD_FONTS.get(language.code, "sans-serif"))
+    key = hashlib.sha256(source.encode()).hexdigest()[:24]
+    stored = cache / f"{language.code}-{key}"
+    if not stored.is_dir():
+        import subprocess
+        import tempfile
+
+        from weasyprint import HTML
+
+        cache.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryDirectory(dir=cache) as tmp:
+            pdf = Path(tmp) / "cards.pdf"
+            HTML(string=source).write_pdf(pdf)
+            (Path(tmp) / "png").mkdir()
+            subprocess.run(["pdftoppm", "-r", "96", "-png", str(pdf), str(Path(tmp) / "png" / "card")], check=True)
+            made = sorted((Path(tmp) / "png").glob("card-*.png"), key=lambda p: int(p.stem.rsplit("-", 1)[1]))
+            if len(made) != len(pages):
+                raise OutreachError(Diagnostic(Location(str(pdf)), f"{len(made)} share cards for {len(pages)} pages",
+                                               "site.cards", "a page title too long for one card?"))
+            for page, png in zip(pages, made):
+                png.rename(Path(tmp) / "png" / f"{card_name(page.url)}.png")
+            (Path(tmp) / "png").rename(stored)
+    target = site_dir / "assets" / "cards"
+    if target.exists():
+        shutil.rmtree(target)
+    target.mkdir(parents=True)
+    for png in sorted(stored.glob("*.png")):
+        os.link(png, target / png.name)
 
 
 IFRAME_WORKER_CDN = "https://unpkg.com/iframe-worker/shim"
