@@ -346,6 +346,9 @@ def render_all(project: Project, paths: Paths, site_url: str, languages: tuple[L
         target = staging / "site" / language.code
         if build_site(paths, project, lz, pages, work, target, site_url, "site", language.code, result):
             web.finish_site(lz.env, target, language, site_url, epoch)
+        web.finish_language(lz.env, target, language, staging / "pdf", web.language_pdfs(pdf_links, language))
+        web.share_cards(lz.env, target, language, pages, lz.plain(project.site.title), lz.plain(project.site.board),
+                        paths.cache / "cards")
 
         # the pack carries this language's own PDFs (for Vietnamese: the Vietnamese handbook and handouts)
         offline_links = {key: [link for link in links if link.languages[-1] is language]
@@ -368,7 +371,9 @@ def render_all(project: Project, paths: Paths, site_url: str, languages: tuple[L
         web.render_status(web_lz[languages[0].code].env, project, paths.locales, version), encoding="utf-8")
     (staging / "site" / "index.html").write_text(
         web.render_root(web_lz[languages[0].code].env, project, web_lz, site_url), encoding="utf-8")
+    web.write_root_assets(staging / "site")
     shutil.copytree(staging / "pdf", staging / "site" / "pdf", copy_function=os.link)
+    web.precompress(staging / "site", paths.cache / "compressed")
 
 
 def publish(paths: Paths) -> None:
