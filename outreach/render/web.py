@@ -533,10 +533,11 @@ def share_cards(env, site_dir: Path, language: Language, pages: list[Page], site
     """One share card (1200×630 PNG) per page in the page's language and script, in assets/cards/: the image
     of its Open Graph and Twitter preview. Made by WeasyPrint and pdftoppm, kept in ``cache`` by the digest of
     what they show; done at every build (a reused site keeps its cards only if nothing changed)."""
-    from .common import keep_korean_words
+    from .linebreak import join_korean_words
 
-    def shown(text: str):
-        return Markup(keep_korean_words(text)) if language.code == "ko" else text
+    def shown(text: str) -> str:
+        """Korean words kept whole (word joiners), as in print."""
+        return join_korean_words(text) if language.code == "ko" else text
 
     cards = [{"site": shown(site), "title": shown(page.title), "board": shown(board)} for page in pages]
     source = env.get_template("web/card.html.j2").render(
