@@ -178,7 +178,7 @@ def _contact_blanks(paths) -> tuple[str, ...]:
         return ()
     try:
         project = load_project(paths.content)
-        return contact_blanks(localizers_for(project, paths, for_print=True))
+        return contact_blanks(localizers_for(project, paths))
     except OutreachError:
         return ()
 

@@ -218,7 +218,7 @@ class Builder:
         their pages into images. A panel that does not fit is an error shown over the page."""
         from .build import localizers_for
 
-        localizers = localizers_for(project, self.paths, self.languages, for_print=True)
+        localizers = localizers_for(project, self.paths, self.languages)
         viewed = self.state.viewed
         jobs = sorted(jobs, key=lambda job: (job.document.kind != "leaflet", viewed not in
                                              [lang.code for lang in job.languages]))
@@ -245,12 +245,9 @@ class Builder:
                 continue
             pdf = self.site / "pdf" / job.filename
             pdf.parent.mkdir(parents=True, exist_ok=True)
-            overflows = self.render(source, pdf, key)
-            if overflows:
-                problems += [Diagnostic(Location(job.filename), f"text does not fit panel '{panel}' "
-                                        f"({job.label()}): {detail}", "print.overflow",
-                                        hint="shorten this panel's text in that language (or in Vietnamese)")
-                             for panel, detail in overflows]
+            found = self.render(source, pdf, key)
+            if found:
+                problems += print_render.layout_diagnostics(source, f"{job.filename} ({job.label()})", found)
                 self.print_keys.pop(stem, None)
                 continue
             entry["pages"] = self.images(pdf, self.preview_dir / stem)
@@ -265,15 +262,15 @@ class Builder:
         if problems:
             raise OutreachError(problems)
 
-    def render(self, source, target: Path, key: str) -> list[tuple[str, str]]:
+    def render(self, source, target: Path, key: str) -> list[tuple]:
         """WeasyPrint in a long-lived worker process (its import and fonts are paid once)."""
         if self.pool is None:
             self.pool = concurrent.futures.ProcessPoolExecutor(1)
         tmp = target.with_name(target.name + ".tmp")
-        overflows = self.pool.submit(print_render.render_pdf, source, tmp, self.paths.root, key).result()
-        if not overflows:
+        found = self.pool.submit(print_render.render_pdf, source, tmp, self.paths.root, key).result()
+        if not found:
             tmp.replace(target)
-        return overflows
+        return found
 
     @staticmethod
     def images(pdf: Path, folder: Path) -> int:

@@ -205,7 +205,7 @@ id: vi-du
 kind: story
 status:
   state: draft
-example: true
+example: false
 title: {q("Bài mẫu " + payload())}
 enterprise: {q("Công ty " + payload())}
 zone: {q("Khu công nghiệp " + payload())}

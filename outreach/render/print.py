@@ -227,6 +227,21 @@ def _descendants(box):
         yield from _descendants(child)
 
 
+def _texts_within(box, right: float):
+    """The text boxes inside a box, each with the right edge of the narrowest block around it: a column of a
+    multi-column panel is a block of its own, so a word is measured against its column, not the panel."""
+    from weasyprint.formatting_structure.boxes import BlockContainerBox, TextBox
+
+    box = getattr(box, "_box", box)
+    if isinstance(box, TextBox):
+        yield box, right
+        return
+    if isinstance(box, BlockContainerBox) and box.width:
+        right = min(right, box.content_box_x() + box.width)
+    for child in getattr(box, "children", ()):
+        yield from _texts_within(child, right)
+
+
 def _visible_text(element) -> str:
     """The text of an element, without what inline SVG holds (a QR code's title is its alternative text)."""
     if str(element.tag).startswith("{http://www.w3.org/2000/svg}"):
@@ -253,11 +268,13 @@ def overflowing_panels(document) -> list[tuple[str, str, str, str]]:
             inside = list(_descendants(box))
             texts = [child for child in inside if isinstance(child, TextBox)]
             # a word may reach 1 mm into the panel's padding (the safe zone is 6 mm from the trim, the padding 7)
-            wide = [child for child in texts if child.position_x + child.width - right > WORD_SLACK]
+            wide = [(child, edge) for child, edge in _texts_within(box, right)
+                    if child.position_x + child.width - edge > WORD_SLACK]
             if wide:
-                word = max(wide[0].text.split(), key=len, default=wide[0].text)
-                found.append((panel, f"'{word}' is {(wide[0].position_x + wide[0].width - right) * PX_TO_MM:.1f} mm "
-                              "wider than the panel", wide[0].style["lang"] or "", wide[0].text))
+                child, edge = wide[0]
+                word = max(child.text.split(), key=len, default=child.text)
+                found.append((panel, f"'{word}' is {(child.position_x + child.width - edge) * PX_TO_MM:.1f} mm "
+                              "wider than its column", child.style["lang"] or "", child.text))
                 continue
             bottom = max((child.position_y + child.margin_height() for child in inside
                           if child is not box and hasattr(child, "margin_height")), default=limit)
@@ -377,6 +394,18 @@ def fit_parts(html: str, document, render):
             if lines > best[part][1]:
                 best[part] = (fit, lines)
     return layout({part: fit for part, (fit, _) in best.items() if fit})
+
+
+def layout_diagnostics(source: PrintSource, label: str, found: list[tuple]) -> list[Diagnostic]:
+    """What ``render_pdf`` found wrong with a layout, as diagnostics (an overflow at the source of its text)."""
+    diagnostics = []
+    for code, *details in found:
+        if code == "print.overflow":
+            diagnostics.append(overflow_diagnostic(source, label, *details))
+        else:
+            message, hint = details
+            diagnostics.append(Diagnostic(Location(label), message, code, hint=hint))
+    return diagnostics
 
 
 def render_pdf(source: PrintSource, target: Path, base_url: Path, key: str,
@@ -503,12 +532,7 @@ class PdfWriter:
             results = [render_pdf(*args) for args in arguments]
         problems = []
         for (source, target, screen, label, key, cached, cached_screen), found in zip(todo, results):
-            for code, *details in found:
-                if code == "print.overflow":
-                    problems.append(overflow_diagnostic(source, label or target.name, *details))
-                else:
-                    message, hint = details
-                    problems.append(Diagnostic(Location(label or target.name), message, code, hint=hint))
+            problems += layout_diagnostics(source, label or target.name, found)
             if found:
                 continue
             self.rendered += 1

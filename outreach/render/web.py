@@ -263,7 +263,7 @@ def site_config(project: Project, lz: Localizer, pages: list[Page], base_config:
 
 def theme_strings(lz: Localizer) -> dict[str, str]:
     """Labels shown by the theme's own templates (search box, offline notes), from the catalogs."""
-    text = lz.env.get_template("web/theme_strings.j2").render(_=lz.ui)
+    text = lz.env.get_template("web/theme_strings.txt.j2").render(_=lz.ui)
     return dict(line.split("\t", 1) for line in text.strip().splitlines())
 
 
