@@ -14,7 +14,7 @@ import weasyprint
 
 from outreach import pack, press
 from outreach import preflight as pf
-from outreach.render.print import color_profile_rule
+from outreach.render.print import PdfWriter, PrintSource, color_profile_rule, render_pdf
 
 LEAFLET_PAGE = "@page {{ size: 297mm 210mm; margin: 0; {bleed} }}"
 BOOKLET_PAGE = "@page {{ size: 148mm 210mm; margin: 16mm 14mm; {bleed} }}"
@@ -184,11 +184,14 @@ def test_an_annotation_in_the_printable_area_is_caught(tmp_path):
     assert "page 1:" not in report.text()
 
 
-def test_links_stay_in_the_screen_copy_and_leave_the_press_file(tmp_path):
+def test_links_stay_in_the_screen_pdf_and_leave_the_press_file(tmp_path):
     body = leaflet_body('<a href="https://tuyengiao.binhphuoc.gov.vn/">Trang</a>')
-    raw = make_pdf(tmp_path / "raw.pdf", body, finish=False, extra_css="a { color: inherit }")
-    screen = tmp_path / "screen.pdf"
-    pack.screen_copy(raw, screen)
+    css = "\n".join([color_profile_rule(), LEAFLET_PAGE.format(bleed="bleed: 3mm"), TEXT.format(colour=BLACK),
+                     "a { color: inherit }"])
+    html = f'<html lang="vi"><head><meta charset="utf-8"><style>{css}</style></head><body>{body}</body></html>'
+    raw, screen = tmp_path / "raw.pdf", tmp_path / "screen.pdf"
+    source = PrintSource(html)
+    assert render_pdf(source, raw, tmp_path, PdfWriter().key(source), screen=screen) == []  # one layout, two files
     press.finish(raw, press.CONDITIONS["coated"])
     with pikepdf.open(screen) as pdf:
         assert sum(len(page.get("/Annots", [])) for page in pdf.pages) == 6

@@ -123,7 +123,7 @@ def lay_out(root: Path, languages) -> None:
     site_url = site_url_of(paths)
     for code, lz in localizers_for(project, paths, languages).items():
         web.render_pages(project, lz, {})
-    print_lz = localizers_for(project, paths, languages, for_print=True)
+    print_lz = localizers_for(project, paths, languages)
     for job in print_render.print_jobs(project, languages):
         print_render.print_html(job, project, print_lz, site_url)
 

@@ -195,7 +195,7 @@ RENDERERS = {"leaflet": leaflet_html, "handbook": handbook_html, "course": cours
 def print_html(job: PrintJob, project: Project, localizers: dict[str, Localizer], page_url: str) -> PrintSource:
     source = RENDERERS[job.document.kind](job, project, localizers, page_url)
     return PrintSource(mark_breaks(source.html, project.names),
-                       tuple(mark_breaks(tail, project.names) for tail in source.tails))
+                       tuple(mark_breaks(tail, project.names) for tail in source.tails), texts=source.texts)
 
 
 PX_TO_MM = 25.4 / 96
@@ -227,19 +227,23 @@ def _descendants(box):
         yield from _descendants(child)
 
 
-def _texts_within(box, right: float):
-    """The text boxes inside a box, each with the right edge of the narrowest block around it: a column of a
-    multi-column panel is a block of its own, so a word is measured against its column, not the panel."""
+def _texts_within(box, right: float, lang: str = ""):
+    """The text boxes inside a box, each with the right edge of the narrowest block around it (a column of a
+    multi-column panel is a block of its own, so a word is measured against its column, not the panel) and
+    the language of the nearest element around it that names one."""
     from weasyprint.formatting_structure.boxes import BlockContainerBox, TextBox
 
     box = getattr(box, "_box", box)
     if isinstance(box, TextBox):
-        yield box, right
+        yield box, right, box.style["lang"] or lang
         return
+    element = getattr(box, "element", None)
+    if element is not None and element.get("lang"):
+        lang = element.get("lang")
     if isinstance(box, BlockContainerBox) and box.width:
         right = min(right, box.content_box_x() + box.width)
     for child in getattr(box, "children", ()):
-        yield from _texts_within(child, right)
+        yield from _texts_within(child, right, lang)
 
 
 def _visible_text(element) -> str:
@@ -268,13 +272,13 @@ def overflowing_panels(document) -> list[tuple[str, str, str, str]]:
             inside = list(_descendants(box))
             texts = [child for child in inside if isinstance(child, TextBox)]
             # a word may reach 1 mm into the panel's padding (the safe zone is 6 mm from the trim, the padding 7)
-            wide = [(child, edge) for child, edge in _texts_within(box, right)
+            wide = [(child, edge, lang) for child, edge, lang in _texts_within(box, right)
                     if child.position_x + child.width - edge > WORD_SLACK]
             if wide:
-                child, edge = wide[0]
+                child, edge, lang = wide[0]
                 word = max(child.text.split(), key=len, default=child.text)
                 found.append((panel, f"'{word}' is {(child.position_x + child.width - edge) * PX_TO_MM:.1f} mm "
-                              "wider than its column", child.style["lang"] or "", child.text))
+                              "wider than its column", lang, child.text))
                 continue
             bottom = max((child.position_y + child.margin_height() for child in inside
                           if child is not box and hasattr(child, "margin_height")), default=limit)
