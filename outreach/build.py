@@ -214,22 +214,30 @@ def write_joining_pages(plan: Plan) -> None:
 
 
 def finish(plan: Plan, outcomes) -> None:
-    """Count what was made, keep the complete screen PDFs as editions, and carry over the outputs of the
-    languages this build leaves alone."""
+    """Count what was made, keep the complete screen PDFs as editions, carry over the outputs of the
+    languages this build leaves alone; then each language's own PDFs, service worker and share cards, the
+    root page's assets, the screen PDFs on the site, and a .gz and a .br beside every text file."""
     paths, staging, result = plan.paths, plan.staging, plan.result
     for name, outcome in outcomes.items():
         if name.startswith("print "):
             result.pdfs_rendered += bool(outcome.value)
             result.pdfs_reused += not outcome.value
-        else:
+        elif not name.startswith("cards "):
             result.sites_rendered += 1
     for filename in plan.made:
         plan.editions.record(filename, staging / "pdf" / filename, plan.project.site.edition)
         result.pdfs.append(paths.out / "pdf" / filename)
         result.packs.append(paths.out / "packs" / filename[: -len(".pdf")])
+    web.write_root_assets(staging / "site")
     if tuple(plan.languages) != LANGUAGES:
         carry_over(paths, plan.owned)
+    for language in plan.languages:  # also for a site that was not made again: its PDFs may have changed
+        lz, target = plan.web_lz[language.code], staging / "site" / language.code
+        web.finish_language(lz.env, target, language, staging / "pdf", web.language_pdfs(plan.pdf_links, language))
+        web.share_cards(lz.env, target, language, plan.pages[language.code], lz.plain(plan.project.site.title),
+                        lz.plain(plan.project.site.board), paths.cache / "cards")
     shutil.copytree(staging / "pdf", staging / "site" / "pdf", copy_function=os.link)
+    web.precompress(staging / "site", paths.cache / "compressed")
 
 
 def carry_over(paths: Paths, owned: set[str]) -> None:

@@ -85,6 +85,7 @@ class Plan:
         self.made: list[str] = []  # complete screen PDFs (new or unchanged)
         self.owned: set[str] = {"site/index.html", "site/status", "site/pdf"}  # outputs this build answers for
         self.web_lz: dict[str, Localizer] = {}
+        self.pages: dict[str, list[web.Page]] = {}  # each language's site pages
 
     def job(self, name: str, stage: str, func, args: tuple, estimate: float, after=()) -> Job:
         return Job(name, stage, func, args, self.timings.get(name, estimate), tuple(after))
@@ -184,9 +185,14 @@ def plan_web(plan: Plan) -> None:
         work, target = paths.work / "web" / code, staging / "site" / code
         config = write_project(plan, lz, pages, work, target, offline=False)
         key = site_key(plan, work, web.TEMPLATES / "web" / "sw.js.j2")
+        plan.pages[code] = pages
         if not reuse_output(plan, f"site-{code}", key, f"site/{code}"):
-            args = (config, code, target, plan.site_url, plan.epoch)
+            args = (config, code, target, plan.site_url, plan.epoch, paths.cache / "compressed")
             plan.add(plan.job(f"site {code}", "site", products.site, args, estimate=0.05 * len(pages)))
+            # the share cards of the pages (kept by what they show; finish links them into the site)
+            args = (code, pages, lz.plain(project.site.title), lz.plain(project.site.board), paths.cache / "cards",
+                    paths.work / "cards" / code)
+            plan.add(plan.job(f"cards {code}", "cards", products.share_cards, args, estimate=0.02 * len(pages)))
 
         # the pack carries this language's own PDFs (for Vietnamese: the Vietnamese handbook and handouts)
         own = {key: [link for link in links if link.languages[-1] is language]

@@ -2,8 +2,10 @@
 
     printed product   print HTML → press file and tagged screen PDF → PDF/X-4, proof, preflight, manifest,
                       README, zip
-    site              generated mkdocs project → one language's site, finished (sitemap, service worker)
+    site              generated mkdocs project → one language's site, finished (sitemap, search index),
+                      its text files compressed
     offline pack      generated mkdocs project (offline) → site → with the language's PDFs → zip
+    share cards       the pages of one language → one 1200×630 image each, in the cache
 
 Each is a plain function of plain values (paths, strings, model records, language codes), so that it can
 run in another process; languages travel as codes because a ``Language`` is compared by identity.
@@ -41,7 +43,7 @@ def printed_product(source: print_render.PrintSource, press: Path, screen: Path,
     press.parent.mkdir(parents=True, exist_ok=True)
     problems, rendered = print_render.write_cached(source, press, base_url, cache_dir, key, screen=screen)
     if problems:
-        raise OutreachError(print_render.overflow_errors(source, label, problems))
+        raise OutreachError(print_render.layout_diagnostics(source, label, problems))
     product = pack.PRODUCTS[document.kind]
     languages = tuple(get(code) for code in codes)
     readme = environment().get_template("pack/README.txt.j2")
@@ -55,14 +57,16 @@ def printed_product(source: print_render.PrintSource, press: Path, screen: Path,
     return rendered
 
 
-def site(config_file: Path, code: str, target: Path, site_url: str, epoch: int) -> None:
-    """One language's site: mkdocs, then what mkdocs does not do."""
+def site(config_file: Path, code: str, target: Path, site_url: str, epoch: int, compressed: Path) -> None:
+    """One language's site: mkdocs, then what mkdocs does not do, and the .gz and .br of its text files (into
+    the cache, so that the build's last step finds them made)."""
     _source_date(epoch)
     language = get(code)
     if target.exists():
         shutil.rmtree(target)
     web.run_mkdocs(config_file, language)
     web.finish_site(environment(), target, language, site_url, epoch)
+    web.precompress(target, compressed, processes=1)
 
 
 def offline_pack(config_file: Path, code: str, folder: Path, pdfs: list[tuple[Path, str]], zipped: Path,
@@ -77,3 +81,8 @@ def offline_pack(config_file: Path, code: str, folder: Path, pdfs: list[tuple[Pa
         (folder / href).parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(pdf, folder / href)
     pack.write_tree_zip(folder, zipped, edition)
+
+
+def share_cards(code: str, pages: list, site: str, board: str, cache: Path, scratch: Path) -> None:
+    """The share cards of one language's pages, made into the cache (the build links them into the site)."""
+    web.share_cards(environment(), scratch, get(code), pages, site, board, cache)

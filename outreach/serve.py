@@ -171,7 +171,6 @@ class Builder:
             shutil.rmtree(staged)
         web.run_mkdocs(work / "mkdocs.yml", language)
         web.finish_site(lz.env, staged, language, self.site_url, int(os.environ["SOURCE_DATE_EPOCH"]))
-        (staged / "sw.js").unlink(missing_ok=True)  # no service worker here: it would serve stale pages
         self.swap(staged, live)
         self.site_keys[language.code] = key
         return True
@@ -203,6 +202,7 @@ class Builder:
             return
         self.site.mkdir(parents=True, exist_ok=True)
         target.write_text(page, encoding="utf-8")
+        web.write_root_assets(self.site)
         with self.state.changed:
             self.state.built["root"] = self.state.generation + 1
         self.state.publish()
@@ -247,7 +247,7 @@ class Builder:
             pdf.parent.mkdir(parents=True, exist_ok=True)
             found = self.render(source, pdf, key)
             if found:  # a text that does not fit, at its source when it can be told; a page with a few lines
-                problems += print_render.overflow_errors(source, f"{job.filename} ({job.label()})", found)
+                problems += print_render.layout_diagnostics(source, f"{job.filename} ({job.label()})", found)
                 self.print_keys.pop(stem, None)
                 continue
             entry["pages"] = self.images(pdf, self.preview_dir / stem)

@@ -1,85 +1,105 @@
-"""What a first visit costs a reader's data plan: bytes transferred, gzip-compressed, per page.
+"""What a first visit costs a reader's data plan: every byte the server sends, background included.
 
-    .venv/bin/python scripts/bench_weight.py [build/site]
+    .venv/bin/python scripts/bench_weight.py [build/site] [--idle SECONDS]
 
-Serves the built site on 127.0.0.1, opens pages in Debian's Chromium (a fresh profile each: a first visit),
-and sums every response the page loads, compressed with gzip as a web server would send it. The search index
-is reported apart: it loads only when the reader opens the search. Target: at most 100 KB for a handbook page.
+Serves the built site with Debian's nginx and deploy/nginx.conf (precompressed files, as in production; see
+scripts/serve.py), opens pages in Debian's Chromium with a fresh profile each (a first visit), and adds up the
+bytes nginx sent — headers included, the service worker's own requests included — until nothing has been
+requested for 5 seconds. Budget: 100 KB per first visit, unless the reader asks to keep the language for offline
+reading. Also shows what opening the search adds, and what keeping the language costs.
 """
 
 from __future__ import annotations
 
-import functools
-import gzip
-import http.server
+import argparse
 import sys
-import threading
+import time
 from pathlib import Path
-from urllib.parse import urlsplit
 
 from playwright.sync_api import sync_playwright
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import serve  # noqa: E402
+
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-PAGES = ["handbooks/so-tay/vao-dang/", "courses/awareness/awareness-1/"]
+PAGES = ["", "handbooks/so-tay/vao-dang/", "courses/awareness/awareness-1/"]
 LANGUAGES = ["vi", "en", "ko", "zh-Hans", "ja"]
 BUDGET = 100 * 1024
 
 
-class Quiet(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
+def settle(server: serve.Nginx, start: int, idle: float) -> list[str]:
+    """The log lines from ``start`` on, once nginx has had no request for ``idle`` seconds."""
+    seen, quiet_since = len(server.log_lines()), time.monotonic()
+    while time.monotonic() - quiet_since < idle:
+        time.sleep(0.25)
+        count = len(server.log_lines())
+        if count != seen:
+            seen, quiet_since = count, time.monotonic()
+    return server.log_lines()[start:]
 
 
-def measure(site: Path) -> list[tuple[str, int, int, int]]:
-    handler = functools.partial(Quiet, directory=str(site))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    base = f"http://127.0.0.1:{server.server_address[1]}/"
-    rows = []
-    with sync_playwright() as p:
+def sent(lines: list[str]) -> int:
+    return sum(int(line.split()[2]) for line in lines)
+
+
+def first_visit(browser, server: serve.Nginx, url: str, idle: float, connection: dict | None = None):
+    """Bytes and requests of a first visit of ``url``, until the network is idle."""
+    context = browser.new_context(viewport={"width": 412, "height": 860})
+    if connection is not None:
+        context.add_init_script(
+            f"Object.defineProperty(navigator, 'connection', {{ value: {connection!r}, configurable: true }});"
+            .replace("True", "true").replace("False", "false"))
+    page = context.new_page()
+    start = len(server.log_lines())
+    page.goto(url)
+    lines = settle(server, start, idle)
+    return context, page, lines
+
+
+def measure(site: Path, idle: float) -> int:
+    failed = 0
+    with serve.nginx(site) as server, sync_playwright() as p:
         browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
+        print(f"{'first visit of':<46} {'requests':>8} {'KB sent':>8}")
         for lang in LANGUAGES:
             for page_path in PAGES:
-                context = browser.new_context(viewport={"width": 412, "height": 860})
-                page = context.new_page()
-                urls: list[str] = []
-                page.on("requestfinished", lambda request: urls.append(request.url))
-                page.goto(f"{base}{lang}/{page_path}", wait_until="networkidle")
-                page.wait_for_timeout(500)
-                total = raw = requests = 0
-                for url in dict.fromkeys(urls):
-                    path = urlsplit(url).path
-                    if path.endswith("search_index.json") or "/sw.js" in path:
-                        continue
-                    file = site / path.lstrip("/")
-                    if file.is_dir():
-                        file = file / "index.html"
-                    if not file.exists():
-                        continue
-                    data = file.read_bytes()
-                    raw += len(data)
-                    total += len(gzip.compress(data, 6))
-                    requests += 1
-                rows.append((f"{lang}/{page_path}", requests, raw, total))
+                context, page, lines = first_visit(browser, server, f"{server.base}{lang}/{page_path}", idle)
+                total = sent(lines)
+                over = total > BUDGET
+                failed += over
+                print(f"{lang + '/' + page_path:<46} {len(lines):>8} {total / 1024:>8.1f}{'  over budget' if over else ''}")
+                if page_path == PAGES[1]:
+                    start = len(server.log_lines())
+                    page.click("label[for=__search]")
+                    page.locator("input.md-search__input").fill("x")
+                    search = settle(server, start, 1.5)
+                    start = len(server.log_lines())
+                    page.keyboard.press("Escape")
+                    page.eval_on_selector(".keep-offline button", "button => button.click()")
+                    page.wait_for_selector(".keep-offline[data-kept=true]", timeout=120000)
+                    kept = settle(server, start, 1.5)
+                    shown = page.inner_text(".keep-offline").strip() or "?"
+                    print(f"{'  + opening the search':<46} {len(search):>8} {sent(search) / 1024:>8.1f}")
+                    print(f"{'  + keeping the language (asked)':<46} {len(kept):>8} {sent(kept) / 1024:>8.1f}"
+                          f"  ({shown[:60]})")
                 context.close()
+        # Save-Data on a Wi-Fi connection: nothing more than the page; Wi-Fi without Save-Data: the whole language
+        for label, connection in (("Wi-Fi, Save-Data on", {"type": "wifi", "saveData": True}),
+                                  ("Wi-Fi, Save-Data off", {"type": "wifi", "saveData": False})):
+            context, page, lines = first_visit(browser, server, f"{server.base}vi/{PAGES[1]}", idle, connection)
+            print(f"{'vi/' + PAGES[1] + ' (' + label + ')':<46} {len(lines):>8} {sent(lines) / 1024:>8.1f}")
+            context.close()
         browser.close()
-    server.shutdown()
-    return rows
+    return failed
 
 
 def main() -> int:
-    site = Path(sys.argv[1] if len(sys.argv) > 1 else "build/site")
-    rows = measure(site)
-    print(f"{'page':<42} {'requests':>8} {'raw KB':>8} {'gzip KB':>8}")
-    for name, requests, raw, total in rows:
-        flag = "" if total <= BUDGET else "  over budget"
-        print(f"{name:<42} {requests:>8} {raw / 1024:>8.1f} {total / 1024:>8.1f}{flag}")
-    index = {lang: len(gzip.compress((site / lang / "search/search_index.json").read_bytes(), 6)) / 1024
-             for lang in LANGUAGES}
-    print("search index, gzip KB (loaded only when search opens): "
-          + ", ".join(f"{lang} {size:.0f}" for lang, size in index.items()))
-    return 0 if all(total <= BUDGET for name, _, _, total in rows if "/handbooks/" in f"/{name}") else 1
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("site", nargs="?", default="build/site")
+    parser.add_argument("--idle", type=float, default=5.0, help="seconds without a request that end a visit")
+    args = parser.parse_args()
+    return 1 if measure(Path(args.site), args.idle) else 0
 
 
 if __name__ == "__main__":

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Lighthouse (mobile) on a handbook page and a module page of each language, against the built site
-# served on 127.0.0.1 with gzip, as a web server would (scripts/serve.py). Needs Node 18+ and npm; installs lighthouse 12.2.3 into .lighthouse/ (not committed;
+# Lighthouse (mobile) on the home page, a handbook page and a module page of each language, against the built
+# site served on 127.0.0.1 by Debian's nginx with deploy/nginx.conf, as in production (scripts/serve.py; with
+# --python, Python's server with gzip). Needs Node 18+ and npm; installs lighthouse 12.2.3 into .lighthouse/ (not committed;
 # later versions need Node 22). Prints the four scores per page and writes the JSON reports to
 # build/lighthouse/.
 #     bash scripts/lighthouse.sh [languages…]      (default: vi en ko zh-Hans ja)
@@ -16,14 +17,14 @@ port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); p
 python3 scripts/serve.py --port "$port" build/site >/dev/null 2>&1 &
 server=$!
 trap 'kill $server' EXIT
-sleep 1
+sleep 2
 mkdir -p build/lighthouse
 languages=("$@")
 [ ${#languages[@]} -gt 0 ] || languages=(vi en ko zh-Hans ja)
 printf '%-42s %5s %5s %5s %5s\n' page perf a11y best seo
 for lang in "${languages[@]}"; do
-  for page in handbooks/so-tay/vao-dang/ courses/awareness/awareness-1/; do
-    name=$(echo "$lang-$page" | tr '/' '-' | sed 's/-$//')
+  for page in "" handbooks/so-tay/vao-dang/ courses/awareness/awareness-1/; do
+    name=$(echo "$lang-${page:-home}" | tr '/' '-' | sed 's/-$//')
     CHROME_PATH=/usr/bin/chromium .lighthouse/node_modules/.bin/lighthouse \
       "http://127.0.0.1:$port/$lang/$page" --quiet --output=json --output-path="build/lighthouse/$name.json" \
       --only-categories=performance,accessibility,best-practices,seo --form-factor=mobile \

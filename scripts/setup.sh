@@ -24,7 +24,7 @@ fi
 packages=(fonts-noto-core fonts-noto-cjk libharfbuzz-subset0 libgs-common poppler-utils python3-venv
           icc-profiles-free argyll zbar-tools)
 if [ "${1:-}" = "--test" ]; then
-  packages+=(gettext qpdf chromium)
+  packages+=(gettext qpdf chromium libatomic1 nginx libnginx-mod-http-brotli-static)
 fi
 
 missing=()

@@ -10,6 +10,7 @@ pass the script check, so the build gets as far as writing every page.
 from __future__ import annotations
 
 import re
+import zlib
 from pathlib import Path
 
 from babel.messages.pofile import read_po, write_po
@@ -42,9 +43,10 @@ SHORT_UI = {"Địa chỉ", "Điện thoại", "Thư điện tử", "[chưa có 
 _counter = iter(range(10**6))
 
 
-def payload(short: bool = False) -> str:
-    """The next payload in turn, or all of them at once (where a field has room)."""
-    index = next(_counter)
+def payload(short: bool = False, key: str | None = None) -> str:
+    """The next payload in turn, or all of them at once (where a field has room); with a key, the one that key
+    stands for (a UI label's payload does not move when a label is added elsewhere)."""
+    index = zlib.crc32(key.encode()) if key is not None else next(_counter)
     return SHORT if short else ALL if index % 2 else PAYLOADS[index // 2 % len(PAYLOADS)]
 
 
@@ -205,7 +207,7 @@ id: vi-du
 kind: story
 status:
   state: draft
-example: true
+example: false
 title: {q("Bài mẫu " + payload())}
 enterprise: {q("Công ty " + payload())}
 zone: {q("Khu công nghiệp " + payload())}
@@ -227,7 +229,7 @@ def hostile_msgstr(message, catalog_id: str) -> str:
         return base  # the back panel has the contacts, with payloads; the same field kinds are inside
     if (message.context or "").startswith(("contacts:", "site:board")):
         space = True  # printed on the leaflet's back panel too
-    attack = SHORT if space else ALL if message.context else payload(short=message.id in SHORT_UI)
+    attack = SHORT if space else ALL if message.context else payload(short=message.id in SHORT_UI, key=message.id)
     if not message.context and message.id not in SHORT_UI:
         attack += " " + UI_LINK
     if catalog_id == "ko":

@@ -9,8 +9,11 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from outreach.validate import load_project
+
 playwright = pytest.importorskip("playwright.sync_api")
 
+REPO = Path(__file__).resolve().parent.parent
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
@@ -169,16 +172,13 @@ def test_answers_are_readable_without_javascript(browser, served_site):
 def test_pages_reload_with_the_network_cut(page, served_site):
     base, _ = served_site
     page.goto(f"{base}ja/handbooks/so-tay/")
-    page.evaluate("() => navigator.serviceWorker.ready.then(() => true)")
-    page.wait_for_function("() => navigator.serviceWorker.controller !== null || true")
-    page.reload()  # now controlled by the service worker
-    page.wait_for_function("() => navigator.serviceWorker.controller !== null", timeout=15000)
+    # the service worker has answered: it keeps this page and what it loaded, and nothing more unasked
+    page.wait_for_selector(".keep-offline:not([hidden])", timeout=15000)
+    page.wait_for_timeout(500)
     page.context.set_offline(True)
     page.reload()
     assert "ja" == page.locator("html").get_attribute("lang")
     assert page.locator("h1").count() == 1
-    page.goto(f"{base}ja/courses/new-member/new-member-2/")  # never visited: precached
-    assert page.locator("form.quiz").count() == 1
     page.context.set_offline(False)
     assert_local(page.requests)
 
@@ -225,3 +225,247 @@ def test_offline_pack_opens_from_the_file_system_with_search(browser, served_sit
     assert all(url.startswith(("file://", "data:", "blob:", "about:")) for url in requests), \
         [u for u in requests if not u.startswith("file://")]
     context.close()
+
+
+def complete_module(page, base, lang, module, course="awareness"):
+    page.goto(f"{base}{lang}/courses/{course}/{module}/")
+    questions = page.locator("form.quiz fieldset.question")
+    for index in range(questions.count()):
+        fieldset = questions.nth(index)
+        for choice in fieldset.get_attribute("data-correct").split():
+            fieldset.locator(f"input[value={choice}]").check()
+        if fieldset.get_attribute("data-multiple") == "true":
+            fieldset.locator("button.check").click()
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_home_page_cards_continue_with_the_next_module(page, served_site, lang):
+    base, _ = served_site
+    page.goto(f"{base}{lang}/")
+    card = page.locator(".card.course[data-course=awareness]")
+    assert card.locator(".course-progress").is_hidden()
+    first = card.locator(".course-modules li").first.locator("a").get_attribute("href")
+    assert card.locator("a.continue").get_attribute("href") == first
+    # the handbook's chapters, the owners' leaflet and the published stories (never a template) are there too
+    assert page.locator(".card.handbook ol.chapters li").count() >= 6
+    published = [doc for doc in load_project(REPO / "content").of_kind("story") if not doc.example]
+    assert page.locator(".card.leaflet h3 a").count() >= 1
+    assert page.locator(".card.story h3 a").count() == len(published)
+    complete_module(page, base, lang, "awareness-1")
+    complete_module(page, base, lang, "awareness-2")
+    page.goto(f"{base}{lang}/")
+    card = page.locator(".card.course[data-course=awareness]")
+    total = card.locator(".course-modules li").count()
+    progress = card.locator(".course-progress")
+    assert progress.is_visible()
+    assert progress.locator(".progress-text").inner_text() == card.get_attribute("data-progress") \
+        .replace("%(done)s", "2").replace("%(total)s", str(total))
+    assert progress.locator("progress").evaluate("e => e.value") == 2
+    button = card.locator("a.continue")
+    assert button.inner_text() == card.get_attribute("data-continue").replace("%(number)s", "3")
+    button.click()
+    page.wait_for_url(re.compile(rf"/{lang}/courses/awareness/awareness-3/$"))
+    # the other course is untouched
+    page.go_back()
+    assert page.locator(".card.course[data-course=new-member] .course-progress").is_hidden()
+    assert_local(page.requests)
+
+
+def test_home_page_without_javascript_hides_progress_and_links_everything(browser, served_site):
+    base, _ = served_site
+    context = browser.new_context(java_script_enabled=False)
+    tab = context.new_page()
+    tab.goto(f"{base}vi/")
+    assert tab.locator(".course-progress").first.is_hidden()
+    assert tab.locator(".keep-offline").is_hidden()
+    button = tab.locator(".card.course[data-course=new-member] a.continue")
+    assert button.is_visible()
+    button.click()
+    tab.wait_for_url(re.compile(r"/vi/courses/new-member/new-member-1/$"))
+    context.close()
+
+
+def test_a_half_answered_quiz_survives_a_reload(page, served_site):
+    base, _ = served_site
+    page.goto(f"{base}ko/courses/new-member/new-member-2/")
+    questions = page.locator("form.quiz fieldset.question")
+    first, second = questions.nth(0), questions.nth(1)
+    wrong = [c for c in first.locator("input").evaluate_all("els => els.map(e => e.value)")
+             if c not in first.get_attribute("data-correct").split()][0]
+    first.locator(f"input[value={wrong}]").check()
+    if first.get_attribute("data-multiple") == "true":
+        first.locator("button.check").click()
+    for choice in second.get_attribute("data-correct").split():
+        second.locator(f"input[value={choice}]").check()
+    if second.get_attribute("data-multiple") == "true":
+        second.locator("button.check").click()
+    score = page.locator("form.quiz .score").inner_text()
+    page.reload()
+    assert first.locator(f"input[value={wrong}]").is_checked()
+    assert first.get_attribute("data-answered") == "wrong" and second.get_attribute("data-answered") == "right"
+    assert page.locator("form.quiz .score").inner_text() == score
+    assert questions.nth(2).get_attribute("data-answered") is None
+    # starting again forgets them
+    page.click("form.quiz button.reset")
+    page.reload()
+    assert first.get_attribute("data-answered") is None
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_search_box_speaks_the_page_language(page, served_site, lang):
+    base, root = served_site
+    page.goto(f"{base}{lang}/")
+    meta = page.locator(".md-search-result__meta").inner_text().strip()
+    assert meta and "Initializing" not in meta
+    if lang != "vi":  # translated from the catalog, not the Vietnamese
+        vi = (root / "build/site/vi/index.html").read_text(encoding="utf-8")
+        assert meta not in vi
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_phone_layout_header_title_and_headings(browser, served_site, lang):
+    base, _ = served_site
+    context = browser.new_context(viewport={"width": 360, "height": 740})
+    tab = context.new_page()
+    tab.goto(f"{base}{lang}/courses/awareness/awareness-2/")
+    assert tab.evaluate("document.documentElement.scrollWidth") <= 360
+    # the site's name in the header is shown whole, on up to three lines, not cut off
+    title = tab.locator(".md-header__topic").first.locator(".md-ellipsis")
+    shown, whole = title.evaluate("""e => {
+        const shown = e.getBoundingClientRect().height;
+        e.style.webkitLineClamp = 'unset';
+        const whole = e.getBoundingClientRect().height;
+        e.style.webkitLineClamp = '';
+        return [shown, whole];
+    }""")
+    assert whole <= shown + 1, (lang, shown, whole)
+    # a one-line H1 takes one line: no line of its own for the hidden permalink mark
+    tab.goto(f"{base}{lang}/glossary/")
+    h1 = tab.locator("article h1")
+    line = h1.evaluate("e => parseFloat(getComputedStyle(e).lineHeight)")
+    assert h1.evaluate("e => e.getBoundingClientRect().height") < 1.5 * line
+    # quiz questions sit inside their box
+    tab.goto(f"{base}{lang}/courses/awareness/awareness-2/")
+    for index in range(2):
+        fieldset = tab.locator("form.quiz fieldset.question").nth(index)
+        box = fieldset.bounding_box()
+        legend = fieldset.locator("legend").bounding_box()
+        assert legend["y"] > box["y"] + 2, (lang, legend, box)
+    context.close()
+
+
+def test_root_and_status_pages_have_icon_description_and_fit_a_phone(browser, served_site):
+    base, _ = served_site
+    # a browser asking for none of the site's languages stays on the page that lets the reader choose
+    context = browser.new_context(viewport={"width": 360, "height": 740}, locale="de-DE")
+    tab = context.new_page()
+    failed = []
+    tab.on("response", lambda response: response.status >= 400 and failed.append(response.url))
+    for path in ("status/", ""):
+        tab.goto(f"{base}{path}" if path else f"{base}index.html")
+        icon = tab.eval_on_selector("link[rel=icon]", "e => e.href")
+        assert tab.request.get(icon).status == 200
+        assert tab.evaluate("document.documentElement.scrollWidth") <= 360, path
+    tab.goto(f"{base}index.html")
+    assert tab.get_attribute("meta[name=description]", "content").strip()
+    assert failed == []
+    context.close()
+
+
+FAKE_VOICES = """
+(() => {
+  const spoken = window.__spoken = [];
+  const voices = %s;
+  Object.defineProperty(window, 'speechSynthesis', { configurable: true, value: {
+    getVoices: () => voices, speak: (u) => spoken.push({ text: u.text, lang: u.lang }), cancel: () => {},
+    addEventListener: () => {} } });
+})();
+"""
+
+
+def test_read_aloud_is_offered_only_with_a_voice_for_the_page_language(browser, served_site):
+    base, _ = served_site
+    context = browser.new_context(viewport={"width": 412, "height": 860})
+    context.add_init_script(FAKE_VOICES % '[{"lang": "ja-JP", "name": "Japanese"}, {"lang": "en-US", "name": "English"}]')
+    tab = context.new_page()
+    tab.goto(f"{base}ko/handbooks/so-tay/vao-dang/")  # no Korean voice: no control
+    assert tab.locator(".read-aloud").is_hidden()
+    tab.goto(f"{base}ja/handbooks/so-tay/vao-dang/")
+    button = tab.locator(".read-aloud button")
+    assert button.is_visible()
+    assert button.inner_text() == tab.get_attribute(".read-aloud", "data-read")
+    button.click()
+    spoken = tab.evaluate("window.__spoken")
+    assert spoken and all(item["lang"] == "ja-JP" for item in spoken)
+    assert spoken[0]["text"] == tab.locator("article h1").inner_text().strip()
+    assert button.inner_text() == tab.get_attribute(".read-aloud", "data-stop")
+    context.close()
+    # the browser with no voice at all (headless Chromium here): no control
+    context = browser.new_context()
+    tab = context.new_page()
+    tab.goto(f"{base}en/handbooks/so-tay/vao-dang/")
+    tab.wait_for_timeout(300)
+    assert tab.locator(".read-aloud").is_hidden()
+    context.close()
+
+
+def result_pages(page) -> list[str]:
+    """The pages found, in order (the theme shows the first ten, more as the reader scrolls)."""
+    return page.eval_on_selector_all(".md-search-result__item > a:first-child",
+                                     "els => els.map(e => new URL(e.href).pathname)")
+
+
+def test_search_ranks_the_phrase_and_matches_whole_syllables(page, served_site):
+    base, _ = served_site
+    page.goto(f"{base}vi/")
+    open_search(page, "ket nap")
+    page.wait_for_timeout(300)
+    assert "/vi/handbooks/so-tay/vao-dang/" in result_pages(page)[:3]
+    # every highlighted word is the syllable typed, never a longer word that starts with it
+    marks = page.eval_on_selector_all(".md-search-result__item mark", "els => els.map(e => e.textContent)")
+    assert marks and {fold(m) for m in marks} <= {"ket", "nap"}, set(marks)
+    page.fill("input.md-search__input", "to")
+    page.locator("input.md-search__input").press("End")
+    page.wait_for_timeout(600)
+    marks = page.eval_on_selector_all(".md-search-result__item mark", "els => els.map(e => e.textContent)")
+    assert marks and {fold(m) for m in marks} == {"to"}, set(marks)
+
+
+ALL_RESULTS = """async (query) => {
+    const config = JSON.parse(document.getElementById("__config").textContent);
+    const base = new URL(config.base + "/", location.href);
+    const index = await (await fetch(new URL("search/search_index.json", base))).json();
+    const worker = new Worker(new URL(config.search, location.href));
+    return await new Promise((resolve) => {
+        worker.onmessage = (event) => {
+            if (event.data.type === 1) worker.postMessage({ type: 2, data: query });
+            if (event.data.type === 3) resolve(event.data.data.items.map(
+                (group) => new URL(group[0].location, base).pathname));
+        };
+        worker.postMessage({ type: 0, data: index });
+    });
+}"""
+
+
+@pytest.mark.parametrize("lang, query, chapter", [
+    ("ja", "労働組合", "doan-the"), ("zh-Hans", "工会", "doan-the"), ("ko", "노동조합", "doan-the"),
+    ("ja", "党費", None), ("en", "party dues", None),
+])
+def test_search_finds_a_term_wherever_it_occurs(page, served_site, lang, query, chapter):
+    base, root = served_site
+    page.goto(f"{base}{lang}/")
+    open_search(page, query)
+    page.wait_for_timeout(300)
+    found = result_pages(page)
+    if chapter:
+        assert f"/{lang}/handbooks/so-tay/{chapter}/" in found[:3]
+    # every page whose text holds the term is found
+    holding = set()
+    for html in (root / "build/site" / lang).rglob("index.html"):
+        article = html.read_text(encoding="utf-8").split("<article", 1)[-1].split("</article>", 1)[0]
+        text = re.sub(r"<[^>]+>", " ", article)
+        if (query.lower() in text.lower()) and "/search/" not in str(html):
+            holding.add("/" + html.parent.relative_to(root / "build/site").as_posix() + "/")
+    # the list shows the first ten: ask the page's search worker for all it finds
+    everything = page.evaluate(ALL_RESULTS, query)
+    assert holding and holding <= set(everything), holding - set(everything)

@@ -9,6 +9,7 @@ HTML) is parsed the same way. And the payloads must still be there, as text, esc
 
 from __future__ import annotations
 
+import html
 import io
 import json
 import zipfile
@@ -75,12 +76,20 @@ def pages(root: Path):
 
 
 def search_documents(root: Path):
-    """(where, html) of every title and text in the search indexes, which the theme shows as HTML."""
+    """(where, html) of every title and text in the search indexes, as the page that searches shows them: the
+    theme's index holds HTML; a plain index ("plain": true, read by assets/search.js) holds text, which
+    search.js escapes before it shows it."""
     site = root / "build/site"
     for index in sorted(site.glob("*/search/search_index.json")):
-        for doc in json.loads(index.read_text(encoding="utf-8"))["docs"]:
+        data = json.loads(index.read_text(encoding="utf-8"))
+        plain = data["config"].get("plain", False)
+        if plain:
+            script = (index.parent.parent / "assets" / "search.js").read_text(encoding="utf-8")
+            assert "escapeHtml(article.title.shown)" in script and "function escapeHtml" in script
+        for doc in data["docs"]:
             for field in ("title", "text"):
-                yield f"{index.relative_to(root)} {doc['location']} {field}", doc[field]
+                yield f"{index.relative_to(root)} {doc['location']} {field}", \
+                    html.escape(doc[field]) if plain else doc[field]
     for zipped in sorted((site / "offline").glob("*.zip")):
         with zipfile.ZipFile(zipped) as archive:
             for name in archive.namelist():
@@ -137,8 +146,8 @@ def test_payloads_are_shown_as_text_escaped_once(hostile_build):
         description = next(e for e in root.iter() if isinstance(e.tag, str) and local(e.tag) == "meta"
                            and e.get("name") == "description")
         assert "\"><script>" in description.get("content"), code
-    index = hostile_build / "build/site/en/search/search_index.json"
-    titles = [doc["title"] for doc in json.loads(index.read_text(encoding="utf-8"))["docs"]]
+    titles = [shown for where, shown in search_documents(hostile_build) if where.startswith("build/site/en/")
+              and where.endswith(" title")]
     shown = [fragment(title) for title in titles]
     assert any("<script>" in "".join(tree.itertext()) for tree in shown)  # text, shown as text
 

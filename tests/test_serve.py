@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from .conftest import fill_catalogs, write_project
-from .test_browser import ARGS, CHROMIUM, LANGS
+from .test_browser import CHROMIUM, LANGS, browser  # noqa: F401  (browser: Debian's Chromium, a fixture)
 
 playwright = pytest.importorskip("playwright.sync_api")
 pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian's chromium is not installed")
@@ -77,14 +77,6 @@ def server(project):
     serve.wait_built()
     yield serve
     serve.stop()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with playwright.sync_playwright() as p:
-        instance = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield instance
-        instance.close()
 
 
 @pytest.fixture

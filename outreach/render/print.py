@@ -195,7 +195,7 @@ RENDERERS = {"leaflet": leaflet_html, "handbook": handbook_html, "course": cours
 def print_html(job: PrintJob, project: Project, localizers: dict[str, Localizer], page_url: str) -> PrintSource:
     source = RENDERERS[job.document.kind](job, project, localizers, page_url)
     return PrintSource(mark_breaks(source.html, project.names),
-                       tuple(mark_breaks(tail, project.names) for tail in source.tails))
+                       tuple(mark_breaks(tail, project.names) for tail in source.tails), texts=source.texts)
 
 
 PX_TO_MM = 25.4 / 96
@@ -227,6 +227,25 @@ def _descendants(box):
         yield from _descendants(child)
 
 
+def _texts_within(box, right: float, lang: str = ""):
+    """The text boxes inside a box, each with the right edge of the narrowest block around it (a column of a
+    multi-column panel is a block of its own, so a word is measured against its column, not the panel) and
+    the language of the nearest element around it that names one."""
+    from weasyprint.formatting_structure.boxes import BlockContainerBox, TextBox
+
+    box = getattr(box, "_box", box)
+    if isinstance(box, TextBox):
+        yield box, right, box.style["lang"] or lang
+        return
+    element = getattr(box, "element", None)
+    if element is not None and element.get("lang"):
+        lang = element.get("lang")
+    if isinstance(box, BlockContainerBox) and box.width:
+        right = min(right, box.content_box_x() + box.width)
+    for child in getattr(box, "children", ()):
+        yield from _texts_within(child, right, lang)
+
+
 def _visible_text(element) -> str:
     """The text of an element, without what inline SVG holds (a QR code's title is its alternative text)."""
     if str(element.tag).startswith("{http://www.w3.org/2000/svg}"):
@@ -253,11 +272,13 @@ def overflowing_panels(document) -> list[tuple[str, str, str, str]]:
             inside = list(_descendants(box))
             texts = [child for child in inside if isinstance(child, TextBox)]
             # a word may reach 1 mm into the panel's padding (the safe zone is 6 mm from the trim, the padding 7)
-            wide = [child for child in texts if child.position_x + child.width - right > WORD_SLACK]
+            wide = [(child, edge, lang) for child, edge, lang in _texts_within(box, right)
+                    if child.position_x + child.width - edge > WORD_SLACK]
             if wide:
-                word = max(wide[0].text.split(), key=len, default=wide[0].text)
-                found.append((panel, f"'{word}' is {(wide[0].position_x + wide[0].width - right) * PX_TO_MM:.1f} mm "
-                              "wider than the panel", wide[0].style["lang"] or "", wide[0].text))
+                child, edge, lang = wide[0]
+                word = max(child.text.split(), key=len, default=child.text)
+                found.append((panel, f"'{word}' is {(child.position_x + child.width - edge) * PX_TO_MM:.1f} mm "
+                              "wider than its column", lang, child.text))
                 continue
             bottom = max((child.position_y + child.margin_height() for child in inside
                           if child is not box and hasattr(child, "margin_height")), default=limit)
@@ -379,6 +400,18 @@ def fit_parts(html: str, document, render):
     return layout({part: fit for part, (fit, _) in best.items() if fit})
 
 
+def layout_diagnostics(source: PrintSource, label: str, found: list[tuple]) -> list[Diagnostic]:
+    """What ``render_pdf`` found wrong with a layout, as diagnostics (an overflow at the source of its text)."""
+    diagnostics = []
+    for code, *details in found:
+        if code == "print.overflow":
+            diagnostics.append(overflow_diagnostic(source, label, *details))
+        else:
+            message, hint = details
+            diagnostics.append(Diagnostic(Location(label), message, code, hint=hint))
+    return diagnostics
+
+
 def render_pdf(source: PrintSource, target: Path, base_url: Path, key: str,
                screen: Path | None = None) -> list[tuple]:
     """HTML → PDF/X-4 at ``target``, and the tagged PDF for reading on screen at ``screen``. Returns the problems
@@ -496,19 +529,6 @@ def write_cached(source: PrintSource, target: Path, base_url: Path, cache_dir: P
     return problems, True
 
 
-def overflow_errors(source: PrintSource, label: str, problems: list[tuple]) -> list[Diagnostic]:
-    """The problems ``render_pdf`` found, as diagnostics: a text that does not fit, at its source when it can be
-    told; a page with only a few lines."""
-    found = []
-    for code, *details in problems:
-        if code == "print.overflow":
-            found.append(overflow_diagnostic(source, label, *details))
-        else:
-            message, hint = details
-            found.append(Diagnostic(Location(label), message, code, hint=hint))
-    return found
-
-
 class PdfWriter:
     """Renders HTML to PDF with WeasyPrint, many documents per process, in as many processes as the
     machine has cores; an unchanged document (same HTML, same WeasyPrint) comes from the cache."""
@@ -537,7 +557,7 @@ class PdfWriter:
             results = [write_cached(*a) for a in args]
         problems = []
         for (source, target, _, label), (found, rendered) in zip(items, results):
-            problems += overflow_errors(source, label or target.name, found)
+            problems += layout_diagnostics(source, label or target.name, found)
             self.rendered += rendered and not found
             self.reused += not rendered
         if problems:

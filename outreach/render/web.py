@@ -15,6 +15,7 @@ import hashlib
 import html
 import json
 import logging
+import os
 import posixpath
 import re
 import shutil
@@ -120,6 +121,12 @@ class Urls:
             return "./" if rel == "." else rel if rel.endswith("/") else rel + "/"
         return rel
 
+    def pdf_root(self, path: str) -> str:
+        """From a page to the folder that holds this language's pdf/: the language's root on the web (where its
+        service worker can keep them), the pack's root offline."""
+        depth = len([part for part in self.folder(path).split("/") if part])
+        return "../" * depth
+
     def root(self, path: str) -> str:
         """From a page to the folder that holds pdf/: the site root above the language folders on the web,
         the pack's own root offline."""
@@ -155,7 +162,8 @@ def render_pages(project: Project, lz: Localizer, pdfs: dict[str, list[PdfLink]]
     pages: list[Page] = []
 
     def add(path: str, template: str, title: str, **context) -> None:
-        text = env.get_template(f"web/{template}").render(**common, root=urls.root(path), **context)
+        text = env.get_template(f"web/{template}").render(**common, root=urls.root(path),
+                                                          pdf_root=urls.pdf_root(path), **context)
         pages.append(Page(path, title, text))
 
     def pdfs_for(doc) -> list[PdfLink]:
@@ -170,9 +178,7 @@ def render_pages(project: Project, lz: Localizer, pdfs: dict[str, list[PdfLink]]
     modules = project.of_kind("module")
     stories = [doc for doc in project.of_kind("story") if not doc.example]  # a template is never published
     add("index.md", "home.md.j2", lz.plain(project.site.title),
-        leaflets=[item(d) for d in project.of_kind("leaflet")],
-        handbooks=[item(d) for d in project.of_kind("handbook")],
-        courses=[item(d) for d in courses], stories=[item(d) for d in stories],
+        **home_context(project, urls, item, chapters, courses, modules),
         offline_pack=offline_pack and urls.root("index.md") + offline_pack)
     for doc in project.of_kind("handbook"):
         path = page_path(doc)
@@ -198,6 +204,26 @@ def render_pages(project: Project, lz: Localizer, pdfs: dict[str, list[PdfLink]]
         add(page_path(doc), "story.md.j2", lz.plain(doc.title), doc=doc)
     add(GLOSSARY_PAGE, "glossary.md.j2", lz.ui("Giải thích từ ngữ"), terms=project.glossary)
     return pages
+
+
+def home_context(project: Project, urls: Urls, item, chapters: dict, courses, modules) -> dict:
+    """What the home page shows: each course as a card with its modules (for "continue with module N"), each
+    handbook with its chapters, the leaflets and the stories; every link as a URL (the cards are HTML)."""
+    def card(doc, **more) -> dict:
+        return {**item(doc), "href": urls.link("index.md", page_path(doc)), **more}
+
+    course_cards = []
+    for doc in courses:
+        own = [m for m in modules if m.course == doc.id]
+        course_cards.append(card(doc, modules=[card(m) for m in own], minutes=sum(m.minutes for m in own)))
+    return {
+        "courses": course_cards,
+        "handbooks": [card(doc, chapters=[card(chapters[c]) for c in doc.chapters])
+                      for doc in project.of_kind("handbook")],
+        "leaflets": [card(doc) for doc in project.of_kind("leaflet")],
+        "stories": [card(doc) for doc in project.of_kind("story") if not doc.example],  # a template never shows
+        "glossary": urls.link("index.md", GLOSSARY_PAGE),
+    }
 
 
 def navigation(pages: list[Page]) -> list:
@@ -237,9 +263,16 @@ def site_config(project: Project, lz: Localizer, pages: list[Page], base_config:
         "plugins": {"search": {"lang": language.search_lang}, **({"offline": {}} if offline else {})},
         "hooks": [str(HOOKS)],
         "nav": nav,
-        "extra": {"alternate": [] if offline else alternates, "x_default": "" if offline else site_url},
+        "extra": {"alternate": [] if offline else alternates, "x_default": "" if offline else site_url,
+                  "ui": theme_strings(lz)},
         **({"use_directory_urls": False} if offline else {}),
     }
+
+
+def theme_strings(lz: Localizer) -> dict[str, str]:
+    """Labels shown by the theme's own templates (search box, offline notes), from the catalogs."""
+    text = lz.env.get_template("web/theme_strings.txt.j2").render(_=lz.ui)
+    return dict(line.split("\t", 1) for line in text.strip().splitlines())
 
 
 SEARCH_LANGUAGES = TEMPLATES / "web" / "search"
@@ -354,41 +387,196 @@ def sitemap_with_alternates(site_dir: Path, language: Language, site_url: str, e
         packed.write(text.encode("utf-8"))
 
 
-def precache_urls(site_dir: Path, language: Language) -> list[str]:
-    """What a reader's phone keeps for offline reading: every page of the language and what it needs."""
-    urls = []
+SHELL = ("stylesheets/main.*.min.css", "stylesheets/palette.*.min.css", "javascripts/bundle.*.min.js",
+         "outreach.css", "outreach.js", "early.js", "search.js", "emblem.svg", "images/favicon.png")
+
+
+def shell_urls(site_dir: Path) -> list[str]:
+    """What every page of a language loads besides itself."""
+    assets = site_dir / "assets"
+    return [f"./{p.relative_to(site_dir).as_posix()}" for pattern in SHELL for p in sorted(assets.glob(pattern))]
+
+
+def language_pdfs(pdfs: dict[str, list[PdfLink]], language: Language) -> list[PdfLink]:
+    """The PDFs a language's pages link to (the Vietnamese pages: all of them)."""
+    links = {link.href: link for links in pdfs.values() for link in links
+             if language is SOURCE or language in link.languages}
+    return [links[href] for href in sorted(links)]
+
+
+def finish_language(env, site_dir: Path, language: Language, pdf_dir: Path, pdfs: list[PdfLink]) -> None:
+    """Done at every build, also when the language's pages were unchanged (the PDFs may have changed): the
+    language's own copy of its PDFs (pdf/, inside what its service worker may keep), and the service worker,
+    which knows every page, the search index and these PDFs, and what keeping them all costs."""
+    own = site_dir / "pdf"
+    if own.exists():
+        shutil.rmtree(own)
+    own.mkdir()
+    for link in pdfs:
+        name = posixpath.basename(link.href)
+        os.link(pdf_dir / name, own / name)
+    shell = shell_urls(site_dir)
+    pages = []
     for page in sorted(site_dir.rglob("index.html")):
         rel = page.parent.relative_to(site_dir).as_posix()
-        urls.append("./" if rel == "." else f"./{rel}/")
-    assets = site_dir / "assets"
-    wanted = ["stylesheets/*.css", "javascripts/bundle.*.min.js", "javascripts/workers/search.*.min.js",
-              "outreach.css", "outreach.js", "early.js", "emblem.svg", "images/favicon.png",
-              "javascripts/lunr/min/lunr.stemmer.support.min.js", "javascripts/lunr/min/lunr.multi.min.js",
-              f"javascripts/lunr/min/lunr.{language.search_lang}.min.js"]
-    if language.search_lang == "ja":
-        wanted.append("javascripts/lunr/tinyseg.js")
-    for pattern in wanted:
-        urls += [f"./{p.relative_to(site_dir).as_posix()}" for p in sorted(assets.glob(pattern))]
-    return urls
-
-
-def write_service_worker(env, site_dir: Path, language: Language) -> None:
-    urls = precache_urls(site_dir, language)
+        pages.append("./" if rel == "." else f"./{rel}/")
+    urls = [*pages, *shell, "./search/search_index.json"]
     digest = hashlib.sha256()
+    size = 0
     for url in urls:
         target = site_dir / url[2:]
-        target = target / "index.html" if url.endswith("/") else target
-        digest.update(url.encode())
-        digest.update(target.read_bytes())
-    (site_dir / "sw.js").write_text(env.get_template("web/sw.js.j2").render(
-        language=language.code, version=digest.hexdigest()[:16], urls=urls), encoding="utf-8")
+        data = (target / "index.html" if url.endswith("/") else target).read_bytes()
+        digest.update(url.encode() + data)
+        size += len(gzip.compress(data, 6, mtime=0))
+    # the ones in the reader's language (a Vietnamese reader keeps the Vietnamese handbook and handouts, not
+    # the translations the Vietnamese pages also link to)
+    for path in sorted(own / posixpath.basename(link.href) for link in pdfs if link.languages[-1] is language):
+        data = path.read_bytes()
+        digest.update(path.name.encode() + data)
+        size += len(data)
+        urls.append(f"./pdf/{path.name}?v={hashlib.sha256(data).hexdigest()[:12]}")
+    sw = site_dir / "sw.js"
+    if sw.exists():
+        sw.unlink()  # it may be a link to the published copy
+    sw.write_text(env.get_template("web/sw.js.j2").render(
+        language=language.code, version=digest.hexdigest()[:16], shell=shell, urls=urls, bytes=size),
+        encoding="utf-8")
 
 
 def finish_site(env, site_dir: Path, language: Language, site_url: str, epoch: int) -> None:
-    """What mkdocs does not do: a quieter theme script, sitemap alternates, the service worker."""
+    """What mkdocs does not do: a quieter theme script, sitemap alternates, a smaller search index without the
+    theme's search engine."""
     disable_alternate_prefetch(site_dir)
     sitemap_with_alternates(site_dir, language, site_url, epoch)
-    write_service_worker(env, site_dir, language)
+    compact_search_index(site_dir)
+
+
+TAG = re.compile(r"<[^>]*>")
+SPACE = re.compile(r"\s+")
+
+
+def compact_search_index(site_dir: Path) -> None:
+    """Our search (assets/search.js) reads plain text: drop the markup from the index, and the theme's own
+    search engine (lunr, its language files, its worker) and source maps, which no page loads."""
+    path = site_dir / "search" / "search_index.json"
+    index = json.loads(path.read_text(encoding="utf-8"))
+    docs = []
+    for doc in index["docs"]:
+        text = SPACE.sub(" ", html.unescape(TAG.sub(" ", doc.get("text", "")))).strip()
+        title = SPACE.sub(" ", html.unescape(TAG.sub(" ", doc.get("title", "")))).strip()
+        docs.append({"location": doc["location"], "title": title, "text": text})
+    index = {"config": {"lang": index["config"]["lang"], "plain": True}, "docs": docs}
+    path.write_text(json.dumps(index, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+    javascripts = site_dir / "assets" / "javascripts"
+    for unused in (javascripts / "lunr", javascripts / "workers"):
+        if unused.exists():
+            shutil.rmtree(unused)
+    for source_map in sorted(site_dir.joinpath("assets").rglob("*.map")):
+        source_map.unlink()
+
+
+COMPRESSIBLE = {".html", ".css", ".js", ".json", ".svg", ".xml", ".txt", ".webmanifest"}
+
+
+def _compressed(job: tuple[str, bytes]) -> bytes:
+    suffix, data = job
+    if suffix == ".gz":
+        import zopfli.gzip
+
+        return zopfli.gzip.compress(data, numiterations=1)  # 15 iterations: 3.5 times the time for 0.3 %
+    import brotli
+
+    return brotli.compress(data, quality=11)
+
+
+def precompress(site: Path, cache: Path, processes: int = 2) -> int:
+    """A .gz (zopfli) and a .br (brotli) beside every text file of the site, for a web server to send as they
+    are (nginx: gzip_static, brotli_static). Compressing is slow and deterministic, so each result is kept in
+    ``cache`` by the digest of the bytes it was made from, and what is missing is made in ``processes``
+    processes; returns how many files were compressed anew."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    cache.mkdir(parents=True, exist_ok=True)
+    targets: list[tuple[Path, Path]] = []
+    missing: dict[Path, tuple[str, bytes]] = {}
+    for path in sorted(site.rglob("*")):
+        if path.suffix not in COMPRESSIBLE or not path.is_file() or path.is_symlink():
+            continue
+        data = path.read_bytes()
+        key = hashlib.sha256(data).hexdigest()
+        for suffix in (".gz", ".br"):
+            stored = cache / f"{key}{suffix}"
+            if not stored.exists():
+                missing[stored] = (suffix, data)
+            targets.append((stored, path.with_name(path.name + suffix)))
+    if missing:
+        jobs = sorted(missing.items(), key=lambda item: -len(item[1][1]))  # the largest first
+        if processes > 1 and len(jobs) > 1:
+            with ProcessPoolExecutor(min(processes, len(jobs))) as pool:
+                results = list(pool.map(_compressed, [job for _, job in jobs]))
+        else:
+            results = [_compressed(job) for _, job in jobs]
+        for (stored, _), packed in zip(jobs, results):
+            partial = stored.with_name(stored.name + ".part")
+            partial.write_bytes(packed)
+            partial.replace(stored)
+    for stored, target in targets:
+        if target.exists():
+            target.unlink()  # a published copy linked into staging: never write through it
+        os.link(stored, target)
+    return len(missing)
+
+
+CARD_FONTS = {"vi": '"Noto Sans", sans-serif', "en": '"Noto Sans", sans-serif', "ko": '"Noto Sans CJK KR", sans-serif',
+              "zh-Hans": '"Noto Sans CJK SC", sans-serif', "ja": '"Noto Sans CJK JP", sans-serif'}
+
+
+def card_name(url: str) -> str:
+    """The share card of a page (URL relative to its language root): assets/cards/<name>.png."""
+    return url.strip("/").replace("/", "-") or "index"
+
+
+def share_cards(env, site_dir: Path, language: Language, pages: list[Page], site: str, board: str,
+                cache: Path) -> None:
+    """One share card (1200×630 PNG) per page in the page's language and script, in assets/cards/: the image
+    of its Open Graph and Twitter preview. Made by WeasyPrint and pdftoppm, kept in ``cache`` by the digest of
+    what they show; done at every build (a reused site keeps its cards only if nothing changed)."""
+    from .linebreak import join_korean_words
+
+    def shown(text: str) -> str:
+        """Korean words kept whole (word joiners), as in print."""
+        return join_korean_words(text) if language.code == "ko" else text
+
+    cards = [{"site": shown(site), "title": shown(page.title), "board": shown(board)} for page in pages]
+    source = env.get_template("web/card.html.j2").render(
+        cards=cards, language=language, font=CARD_FONTS.get(language.code, "sans-serif"))
+    key = hashlib.sha256(source.encode()).hexdigest()[:24]
+    stored = cache / f"{language.code}-{key}"
+    if not stored.is_dir():
+        import subprocess
+        import tempfile
+
+        from weasyprint import HTML
+
+        cache.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryDirectory(dir=cache) as tmp:
+            pdf = Path(tmp) / "cards.pdf"
+            HTML(string=source).write_pdf(pdf)
+            (Path(tmp) / "png").mkdir()
+            subprocess.run(["pdftoppm", "-r", "96", "-png", str(pdf), str(Path(tmp) / "png" / "card")], check=True)
+            made = sorted((Path(tmp) / "png").glob("card-*.png"), key=lambda p: int(p.stem.rsplit("-", 1)[1]))
+            if len(made) != len(pages):
+                raise OutreachError(Diagnostic(Location(str(pdf)), f"{len(made)} share cards for {len(pages)} pages",
+                                               "site.cards", "a page title too long for one card?"))
+            for page, png in zip(pages, made):
+                png.rename(Path(tmp) / "png" / f"{card_name(page.url)}.png")
+            (Path(tmp) / "png").rename(stored)
+    target = site_dir / "assets" / "cards"
+    if target.exists():
+        shutil.rmtree(target)
+    target.mkdir(parents=True)
+    for png in sorted(stored.glob("*.png")):
+        os.link(png, target / png.name)
 
 
 IFRAME_WORKER_CDN = "https://unpkg.com/iframe-worker/shim"
@@ -420,7 +608,21 @@ def render_root(env, project: Project, localizers: dict[str, Localizer], site_ur
     entries = [{"language": lz.language, "title": lz.plain(project.site.title)} for lz in localizers.values()]
     return env.get_template("web/root.html.j2").render(
         entries=entries, source=SOURCE, titles={e["language"].code: e["title"] for e in entries},
+        description=localizers[SOURCE.code].plain(project.site.description) if SOURCE.code in localizers else "",
         codes=[lang.code for lang in LANGUAGES], site_url=site_url)
+
+
+ROOT_ASSETS = TEMPLATES / "web" / "root"
+
+
+def write_root_assets(site: Path) -> None:
+    """Beside the page that sends a reader to a language and the status page: their stylesheet and script (no
+    inline ones: a strict Content-Security-Policy), and the favicon (the theme's, from a language's site)."""
+    for path in sorted(ROOT_ASSETS.iterdir()):
+        shutil.copyfile(path, site / path.name)
+    icons = sorted(site.glob("*/assets/images/favicon.png"))
+    if icons:
+        shutil.copyfile(icons[0], site / "favicon.png")
 
 
 def render_status(env, project: Project, locales: Path, version: str) -> str:

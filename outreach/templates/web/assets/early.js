@@ -1,6 +1,17 @@
-/* Loaded in the page head, before the theme's scripts.
+/* Loaded at the end of the page, before the theme's script.
  *
- * The search index is the largest download of a page. The theme fetches it as
+ * What the theme keeps in an inline script (which a strict Content-Security-Policy forbids): where this
+ * language's site starts, and its small store on the device. */
+var __md_scope = new URL("..", (document.currentScript || document.querySelector('script[src*="assets/early.js"]')).src);
+var __md_hash = function (e) { return Array.from(e).reduce(function (h, c) { return (h << 5) - h + c.charCodeAt(0); }, 0); };
+var __md_get = function (e, s, t) {
+  return JSON.parse((s || localStorage).getItem((t || __md_scope).pathname + "." + e));
+};
+var __md_set = function (e, v, s, t) {
+  try { (s || localStorage).setItem((t || __md_scope).pathname + "." + e, JSON.stringify(v)); } catch (err) { /* full */ }
+};
+
+/* The search index is the largest download of a page. The theme fetches it as
  * soon as a page opens; a worker on a cheap phone and a slow connection should
  * not pay for it until they open the search. This holds the index request back
  * until the search field is opened or focused (or the search shortcut is used).
@@ -16,11 +27,24 @@
     opened = true;
     waiting.splice(0).forEach(function (go) { go(); });
   }
+  var INDEX = /\/search\/search_index\.json(\?|$)/;
+  /* With no connection and no copy of the index on the device, say so instead of waiting forever. */
+  function unavailable() {
+    var meta = document.querySelector(".md-search-result__meta");
+    var form = document.querySelector(".md-search");
+    if (meta && form && form.getAttribute("data-offline")) meta.textContent = form.getAttribute("data-offline");
+  }
   window.fetch = function (input, init) {
-    var url = typeof input === "string" ? input : (input && input.url) || "";
-    if (!opened && /\/search\/search_index\.json(\?|$)/.test(String(url))) {
+    var url = String(typeof input === "string" ? input : (input && input.url) || "");
+    if (INDEX.test(url)) {
+      var go = function () {
+        var request = realFetch(input, init);
+        request.then(function (response) { if (!response.ok) unavailable(); }, unavailable);
+        return request;
+      };
+      if (opened) return go();
       return new Promise(function (resolve, reject) {
-        waiting.push(function () { realFetch(input, init).then(resolve, reject); });
+        waiting.push(function () { go().then(resolve, reject); });
       });
     }
     return realFetch(input, init);
@@ -35,7 +59,11 @@
   XMLHttpRequest.prototype.send = function () {
     var request = this;
     var args = arguments;
-    if (!opened && /\/search\/search_index\.json(\?|$)/.test(request.outreachUrl || "")) {
+    if (INDEX.test(request.outreachUrl || "")) {
+      request.addEventListener("error", unavailable);
+      request.addEventListener("load", function () { if (request.status >= 400) unavailable(); });
+    }
+    if (!opened && INDEX.test(request.outreachUrl || "")) {
       waiting.push(function () { xhrSend.apply(request, args); });
       return;
     }
@@ -54,23 +82,4 @@
     }
   });
   window.outreachOpenSearch = open;
-})();
-
-/* Vietnamese search ignores diacritics: the index holds words folded to their base letters (see our
- * lunr.vi.min.js). The theme adds a wildcard to each typed word, and lunr does not pass wildcard words
- * through its pipeline, so the query is folded here, on its way to the search worker. */
-(function () {
-  "use strict";
-  if (!/^vi\b/.test(document.documentElement.lang) || !window.Worker) return;
-  function fold(text) {
-    return text.replace(/đ/g, "d").replace(/Đ/g, "D").normalize("NFD").replace(/[\u0300-\u036f]/g, "")
-      .normalize("NFC");
-  }
-  var post = Worker.prototype.postMessage;
-  Worker.prototype.postMessage = function (message) {
-    if (message && message.type === 2 && typeof message.data === "string") {
-      arguments[0] = { type: message.type, data: fold(message.data) };
-    }
-    return post.apply(this, arguments);
-  };
 })();

@@ -32,7 +32,17 @@
         .map(function (input) { return input.value; }).sort().join(" ");
     }
 
-    function mark(fieldset) {
+    /* answers given so far, kept on the device until the quiz is done again from the start */
+    var ANSWERS = module + ":answers";
+    function keepAnswers() {
+      var given = {};
+      questions.forEach(function (fieldset) {
+        if (fieldset.hasAttribute("data-answered")) given[fieldset.id] = chosen(fieldset).split(" ");
+      });
+      save(ANSWERS, given);
+    }
+
+    function mark(fieldset, restoring) {
       var answer = chosen(fieldset);
       if (!answer) return;
       var right = answer === fieldset.getAttribute("data-correct");
@@ -45,16 +55,17 @@
       feedback.textContent = (right ? text.right : text.wrong) + " " +
         (right ? "" : (key ? key.textContent + " " : "")) + (explanation ? explanation.textContent : "");
       fieldset.setAttribute("data-answered", right ? "right" : "wrong");
-      update();
+      if (!restoring) keepAnswers();
+      update(restoring);
     }
 
-    function update() {
+    function update(restoring) {
       var answered = Object.keys(results).length;
       var right = Object.keys(results).filter(function (id) { return results[id]; }).length;
       score.hidden = false;
       score.textContent = format(answered === questions.length ? text.final : text.running,
                                  { right: right, answered: answered, total: questions.length });
-      if (answered === questions.length) {
+      if (answered === questions.length && !restoring) {
         var before = load(module) || {};
         save(module, { done: true, best: Math.max(right, before.best || 0), total: questions.length,
                        last: right });
@@ -95,9 +106,20 @@
         fieldset.querySelector(".feedback").hidden = true;
       });
       score.hidden = true;
+      save(ANSWERS, {});
       questions[0].querySelector("input").focus();
     });
     showBest();
+    var given = load(ANSWERS) || {};
+    questions.forEach(function (fieldset) {
+      var values = given[fieldset.id];
+      if (!values) return;
+      values.forEach(function (value) {
+        var input = fieldset.querySelector('input[value="' + value + '"]');
+        if (input) input.checked = true;
+      });
+      mark(fieldset, true);
+    });
   }
 
   Array.prototype.forEach.call(document.querySelectorAll("form.quiz"), setUpQuiz);
@@ -115,6 +137,35 @@
     }
   });
 
+  /* Course cards on the home page: how far the reader is, and a button to the next module to study. */
+  Array.prototype.forEach.call(document.querySelectorAll(".card.course"), function (card) {
+    var modules = Array.prototype.slice.call(card.querySelectorAll(".course-modules li[data-module]"));
+    if (!modules.length) return;
+    var done = modules.filter(function (item) {
+      var state = load(item.getAttribute("data-module"));
+      return state && state.done;
+    });
+    if (!done.length) return;
+    var box = card.querySelector(".course-progress");
+    box.hidden = false;
+    box.querySelector("progress").value = done.length;
+    box.querySelector(".progress-text").textContent =
+      format(card.getAttribute("data-progress"), { done: done.length, total: modules.length });
+    var button = card.querySelector("a.continue");
+    var next = modules.filter(function (item) { return done.indexOf(item) < 0; })[0];
+    if (next) {
+      var link = next.querySelector("a");
+      button.href = link.href;
+      button.textContent = format(card.getAttribute("data-continue"), { number: next.getAttribute("data-number") });
+      var title = card.querySelector(".next-title");
+      title.textContent = link.textContent;
+      title.hidden = false;
+    } else {
+      button.href = card.querySelector("h3 a").href;
+      button.textContent = card.getAttribute("data-finished");
+    }
+  });
+
   /* ---------------------------------------------------------------- languages */
 
   /* Section anchors are the same in every language: keep the reader's place. */
@@ -125,11 +176,124 @@
     }
   }, true);
 
+  /* ---------------------------------------------------------------- read aloud */
+
+  /* With the browser's own speech, in the page's language, when the device has a voice for it; no control
+   * otherwise. Read in sentences: some engines stop a long utterance after a few seconds. */
+  var reader = document.querySelector(".read-aloud");
+  var speech = window.speechSynthesis;
+  function voiceFor(language) {
+    var wanted = language.toLowerCase().replace("zh-hans", "zh-cn");
+    var voices = speech.getVoices();
+    return voices.filter(function (v) { return v.lang.toLowerCase().replace("_", "-") === wanted; })[0] ||
+      voices.filter(function (v) { return v.lang.toLowerCase().split(/[-_]/)[0] === wanted.split("-")[0]; })[0];
+  }
+  function setUpReader() {
+    var voice = voiceFor(lang);
+    if (!voice || !reader.hidden) return;
+    var button = reader.querySelector("button");
+    var reading = false;
+    function label() {
+      button.textContent = reading ? reader.getAttribute("data-stop") : reader.getAttribute("data-read");
+      button.setAttribute("aria-pressed", reading ? "true" : "false");
+    }
+    button.addEventListener("click", function () {
+      speech.cancel();
+      reading = !reading;
+      label();
+      if (!reading) return;
+      var article = document.querySelector("article.md-content__inner");
+      var parts = [];
+      Array.prototype.forEach.call(article.querySelectorAll("h1, h2, h3, p, li, legend, label.choice"), function (el) {
+        if (el.closest(".read-aloud, .keep-offline, details, .md-source-file, .pdf-links") || !el.offsetParent) return;
+        if (el.tagName === "P" && el.closest("li")) return;
+        var text = el.textContent.replace(/[¶#]\s*$/, "").replace(/\s+/g, " ").trim();
+        if (text) parts = parts.concat(text.match(/[^.!?。！？]+[.!?。！？]*/g) || [text]);
+      });
+      parts.forEach(function (text, index) {
+        var utterance = new SpeechSynthesisUtterance(text);
+        try { utterance.voice = voice; } catch (e) { /* a voice from another engine: the language is enough */ }
+        utterance.lang = voice.lang;
+        if (index === parts.length - 1) utterance.onend = function () { reading = false; label(); };
+        speech.speak(utterance);
+      });
+    });
+    label();
+    var heading = document.querySelector("article.md-content__inner h1");
+    if (heading) heading.after(reader);
+    reader.hidden = false;
+  }
+  if (reader && speech && window.SpeechSynthesisUtterance) {
+    setUpReader();
+    speech.addEventListener && speech.addEventListener("voiceschanged", setUpReader);
+    window.addEventListener("pagehide", function () { speech.cancel(); });
+  }
+
   /* ---------------------------------------------------------------- offline */
+
+  /* What the reader's data plan allows: never more than the page in the background on a metered or unknown
+   * connection, or when the browser asks to save data; the whole language at once on Wi-Fi or a cable. */
+  var connection = navigator.connection || {};
+  var saveData = connection.saveData === true;
+  var unmetered = !saveData && (connection.type === "wifi" || connection.type === "ethernet");
+
+  function megabytes(bytes) {
+    var size = bytes / 1048576;
+    try {
+      return new Intl.NumberFormat(lang, { maximumFractionDigits: 1, minimumFractionDigits: 1 }).format(size) + " MB";
+    } catch (e) {
+      return size.toFixed(1) + " MB";
+    }
+  }
+
+  var keep = document.querySelector(".keep-offline");
+  var keepButton = keep && keep.querySelector("button");
+  var keepNote = keep && keep.querySelector(".keep-note");
+
+  function showStatus(message) {
+    if (!keep) return;
+    keep.hidden = false;
+    if (message.type === "status") {
+      keepButton.textContent = format(keep.getAttribute("data-label"), { size: megabytes(message.bytes) });
+      keepButton.hidden = message.kept;
+      keepButton.disabled = false;
+      keepNote.textContent = message.kept ? keep.getAttribute("data-done") : "";
+      keep.setAttribute("data-kept", message.kept ? "true" : "false");
+    } else if (message.type === "progress") {
+      keepButton.disabled = true;
+      keepNote.textContent = format(keep.getAttribute("data-progress"), { done: message.done, total: message.total });
+    } else if (message.type === "failed") {
+      keepButton.disabled = false;
+      keepNote.textContent = keep.getAttribute("data-failed");
+    }
+  }
 
   /* Registered once the page has loaded, so that keeping the pages never slows down reading this one. */
   function keepForOffline() {
+    navigator.serviceWorker.addEventListener("message", function (event) {
+      var message = event.data || {};
+      showStatus(message);
+      if (message.type === "status" && !message.kept && unmetered && !keepForOffline.asked) {
+        keepForOffline.asked = true;
+        keepForOffline.worker.postMessage({ type: "keep" });
+      }
+    });
     navigator.serviceWorker.register(new URL("sw.js", root).href, { scope: root.pathname })
+      .then(function () { return navigator.serviceWorker.ready; })
+      .then(function (registration) {
+        var worker = keepForOffline.worker = registration.active;
+        /* this page and what it loaded came before the worker: keep them too (the browser's cache has them) */
+        var loaded = performance.getEntriesByType("resource").map(function (entry) { return entry.name; })
+          .filter(function (url) { return !/search_index\.json/.test(url); });
+        worker.postMessage({ type: "visited", urls: [location.href.split("#")[0]].concat(loaded) });
+        worker.postMessage({ type: "status" });
+        if (keepButton) {
+          keepButton.addEventListener("click", function () {
+            keepButton.disabled = true;
+            worker.postMessage({ type: "keep" });
+          });
+        }
+      })
       .catch(function () { /* offline reading is a bonus, never an error */ });
   }
   if ("serviceWorker" in navigator && (location.protocol === "https:" || location.hostname === "localhost" ||
