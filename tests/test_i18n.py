@@ -208,9 +208,8 @@ def test_previous_msgid_is_the_text_the_translation_was_made_for(tmp_path):
     _update(root)
     _translate(root, "leaflet.test:panels.back.scan", "Scan the code")
     po = catalogs.po_path(root / "locales", EN)
-    po.write_text(po.read_text().replace('msgctxt "leaflet.test:panels.back.scan"',
-                                         '# Checked against the printed proof.\nmsgctxt "leaflet.test:panels.back.scan"'),
-                  encoding="utf-8")
+    entry = 'msgctxt "leaflet.test:panels.back.scan"'
+    po.write_text(po.read_text().replace(entry, "# Checked against the printed proof.\n" + entry), encoding="utf-8")
     leaflet = root / "content/leaflets/test.yaml"
     for source in ("Quét mã QR", "Quét mã QR này", "Quét mã QR để đọc"):  # the source changes three times
         leaflet.write_text(re.sub(r"scan: .*", f"scan: {source}", leaflet.read_text()), encoding="utf-8")
