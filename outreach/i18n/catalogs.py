@@ -30,6 +30,7 @@ from babel.messages.pofile import PoFileError, denormalize, read_po, write_po
 from ..errors import Diagnostic, Location, OutreachError, display_path
 from ..languages import TARGETS, Language
 from ..model import Project
+from .extract import message_id, unwrap
 
 DOMAIN = "messages"
 PROJECT = "outreach"
@@ -75,7 +76,7 @@ def extract(project: Project, templates_dir: Path, root: Path) -> Catalog:
     catalog = _new_catalog(None)
     for text in project.texts():
         shown = Path(os.path.relpath(os.path.abspath(text.location.path), root)).as_posix()
-        catalog.add(text.source, context=text.context, locations=[(shown, text.location.line)],
+        catalog.add(message_id(text), context=text.context, locations=[(shown, text.location.line)],
                     auto_comments=[text.comment])
     for message, context, shown, lineno, comments in ui_messages(templates_dir, root):
         existing = catalog.get(message, context)
@@ -91,46 +92,67 @@ def _key(message: Message):
     return message.context or "", message.id if not message.context else ""
 
 
+def _rich(message: Message) -> bool:
+    return any("Markup:" in comment for comment in message.auto_comments)
+
+
+def _comments(message: Message) -> list[str]:
+    """The translator's own comments; Babel's reader files the ``#|`` previous-msgid lines among them."""
+    return [comment for comment in message.user_comments if not comment.startswith("|")]
+
+
 def merge(po: Catalog, template: Catalog) -> Catalog:
-    """A new catalog for ``po``'s language with ``template``'s messages; no translation lost."""
+    """A new catalog for ``po``'s language with ``template``'s messages; no translation lost.
+
+    A content text's source, translation and previous source are compared and written unwrapped
+    (``extract.unwrap``): a catalog whose texts kept their hard line wraps is migrated entry by entry, and
+    a translation made with line breaks inside a paragraph is unwrapped the same way. A fuzzy entry's
+    ``#|`` previous msgid stays the text its translation was made for, however often the source changes."""
     previous: dict = {}
     memory: dict[str, str] = {}
     for message in [*po.obsolete.values(), *(m for m in po if m.id)]:
         previous[_key(message)] = message  # active entries win over obsolete ones
         if message.string and not message.fuzzy:
-            memory.setdefault(message.id, message.string)
+            memory.setdefault(unwrap(message.id, True) if message.context else message.id, message.string)
     merged = _new_catalog(str(po.locale) if po.locale else None, po.revision_date)
     merged.mime_headers = po.mime_headers
     used = set()
     for message in template:
         if not message.id:
             continue
+        rich = _rich(message)
+
+        def plain(text: str) -> str:
+            return unwrap(text, rich) if message.context and text else text
+
         key = _key(message)
         old = previous.get(key)
         flags = set(message.flags) - {"fuzzy"}
-        string, previous_id = "", ()
-        if old is not None and old.id == message.id:
+        string, previous_id = "", []
+        if old is not None and plain(old.id) == message.id:
             used.add(key)
-            string = old.string
+            string = plain(old.string)
             if old.fuzzy and old.string:
                 flags.add("fuzzy")
-                previous_id = old.previous_id
+                previous_id = [plain(text) for text in old.previous_id]
         elif old is not None and old.string:
             used.add(key)
-            string, previous_id = old.string, old.id
+            string = plain(old.string)
+            made_for = old.previous_id if old.fuzzy and old.previous_id else [old.id]
+            previous_id = [plain(text) for text in made_for]
             flags.add("fuzzy")
-        elif message.id in memory:
-            string = memory[message.id]
+        elif (unwrap(message.id, True) if message.context else message.id) in memory:
+            string = plain(memory[unwrap(message.id, True) if message.context else message.id])
             flags.add("fuzzy")
         elif old is not None:
             used.add(key)
         merged.add(message.id, string, locations=message.locations, flags=flags,
-                   auto_comments=message.auto_comments, user_comments=old.user_comments if old else (),
+                   auto_comments=message.auto_comments, user_comments=_comments(old) if old else (),
                    previous_id=previous_id, context=message.context)
     for key, old in previous.items():
         if key not in used and old.string:
             merged.obsolete[old.context and (old.id, old.context) or old.id] = Message(
-                old.id, old.string, flags=old.flags, user_comments=old.user_comments, context=old.context)
+                old.id, old.string, flags=old.flags, user_comments=_comments(old), context=old.context)
     return merged
 
 
@@ -316,6 +338,8 @@ def _read_catalog(path: Path, locale: str | None = None) -> Catalog:
         message = catalog.get(msgid, context)
         if message is not None:
             message.previous_id = [previous]
+    for message in [*catalog, *catalog.obsolete.values()]:
+        message.user_comments = _comments(message)
     return catalog
 
 

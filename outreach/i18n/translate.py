@@ -16,6 +16,7 @@ from babel.messages.catalog import Catalog
 from ..languages import SOURCE, Language
 from ..model import Fact, Text
 from .catalogs import po_path, read_catalog
+from .extract import message_id
 from .formatting import fill
 
 SOURCE_STATUS = "source"
@@ -53,10 +54,11 @@ class Translator:
         catalog = read_catalog(path, language.catalog) if path.exists() else None
         return cls(language, catalog, facts)
 
-    def lookup(self, source: str, context: str | None) -> tuple[str, Language, str]:
+    def lookup(self, source: str, context: str | None, msgid: str | None = None) -> tuple[str, Language, str]:
+        """The text to show for ``source`` (its entry found by ``msgid``, the source as extracted)."""
         if self.language is SOURCE:
             return source, SOURCE, SOURCE_STATUS
-        message = self._messages.get((context, source))
+        message = self._messages.get((context, source if msgid is None else msgid))
         if message is None or not message.string:
             return source, SOURCE, MISSING
         if message.fuzzy:
@@ -64,7 +66,7 @@ class Translator:
         return message.string, self.language, TRANSLATED
 
     def text(self, text: Text) -> Rendered:
-        value, language, status = self.lookup(text.source, text.context)
+        value, language, status = self.lookup(text.source, text.context, message_id(text))
         return Rendered(fill(value, self.facts, language), language, status)
 
     def ui(self, message: str) -> str:
