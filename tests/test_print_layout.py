@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import subprocess
+from collections import Counter
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from pathlib import Path
@@ -33,6 +34,7 @@ class Line:
     x: float
     top: float
     height: float
+    right: float = 0.0
 
 
 def pdf_pages(path: Path, first: int | None = None, last: int | None = None) -> list[list[list[Line]]]:
@@ -49,7 +51,7 @@ def pdf_pages(path: Path, first: int | None = None, last: int | None = None) -> 
             for line in block.iter(f"{XHTML}line"):
                 words = [word.text or "" for word in line.iter(f"{XHTML}word")]
                 lines.append(Line(" ".join(words), words, float(line.get("xMin")), float(line.get("yMin")),
-                                  float(line.get("yMax")) - float(line.get("yMin"))))
+                                  float(line.get("yMax")) - float(line.get("yMin")), float(line.get("xMax"))))
             blocks.append(lines)
         pages.append(blocks)
     return pages
@@ -138,6 +140,71 @@ def test_the_scan_finds_the_splits_weasyprint_makes_on_its_own(tmp_path):
     for marked, expect_splits in ((html, True), (mark_breaks(html), False)):
         weasyprint.HTML(string=marked).write_pdf(tmp_path / "ko.pdf")
         assert bool(split_korean_words(pdf_pages(tmp_path / "ko.pdf"), vocabulary)) is expect_splits
+
+
+def cjk_paragraph_lines(pages):
+    """(page number, a line, the line after it in the same paragraph or None, the right edge of its column) for
+    every line of Japanese or Chinese body text: lines of the page's most common height (headings are taller,
+    running heads shorter); the next line belongs to the same paragraph when it follows one line pitch below
+    (the smallest step between lines of that height in the document: paragraphs and list items are further
+    apart)."""
+    text_of_page = []
+    for blocks in pages:
+        lines = [line for block in blocks for line in block if line.text.strip()]
+        heights = Counter(round(line.height, 1) for line in lines if CJK.search(line.text))
+        body = heights.most_common(1)[0][0] if heights else None
+        text_of_page.append([line for line in lines if round(line.height, 1) == body])
+    steps: dict[float, list[float]] = {}
+    for text in text_of_page:
+        for line, after in zip(text, text[1:]):
+            if after.top - line.top > 1:
+                steps.setdefault(round(line.height, 1), []).append(after.top - line.top)
+    pitch = {height: min(found) for height, found in steps.items()
+             if sum(1 for step in found if step < min(found) + 0.5) >= 5}  # a few lines alike are no paragraph
+    for number, text in enumerate(text_of_page, start=1):
+        for index, line in enumerate(text):
+            if not CJK.search(line.text):
+                continue
+            after = text[index + 1] if index + 1 < len(text) else None
+            if after is None or not 0 < after.top - line.top < pitch.get(round(line.height, 1), 0) + 1 \
+                    or abs(after.x - line.x) > 20:
+                after = None
+            # the column: lines that start where this one or the next starts (a list item's first line starts
+            # at its marker)
+            column = max(other.right for other in text
+                         if abs(other.x - line.x) < 2 or after is not None and abs(other.x - after.x) < 2)
+            yield number, line, after, column
+
+
+def test_japanese_and_chinese_body_text_is_justified_and_never_ends_on_one_or_two_characters(bundled_build):
+    root, _ = bundled_build
+    for code in ("ja", "zh-Hans"):
+        for pdf in sorted((root / "build/pdf").glob(f"*{code}.pdf")):
+            ragged, short, full = [], [], 0
+            previous = None
+            for number, line, after, column in cjk_paragraph_lines(pdf_pages(pdf)):
+                if after is not None:  # a line the paragraph goes on from: flush with its column
+                    full += 1
+                    # (a line shorter by more than a few characters ends an element: a line break rule or a
+                    # kept phrase moves a few characters on at most)
+                    if 1 < column - line.right < 4 * line.height:
+                        ragged.append(f"page {number}: {line.text[-12:]} ({column - line.right:.1f} pt short)")
+                elif previous is not None and len(line.text.replace(" ", "")) <= 2:
+                    short.append(f"page {number}: {previous.text[-8:]}|{line.text}")
+                previous = line if after is not None else None
+            assert full > 20, pdf.name
+            assert ragged == [], (pdf.name, ragged)
+            assert short == [], (pdf.name, short)
+
+
+def test_inter_character_justification_spaces_cjk_gaps_only():
+    from outreach.render.justify import WJ, gaps
+
+    # after 方, 案, 中 and 3 (next to 年), not inside 2023 or "Công đoàn", nor next to a space or a word joiner
+    assert gaps("方案中2023年") == [0, 1, 2, 6]
+    assert gaps("是Công đoàn。") == [0, 9]
+    assert gaps(f"困{WJ}难。", "下") == [2, 3]
+    assert gaps("労働", "組") == [0, 1] and gaps("労働") == [0]
 
 
 TITLE_LINE_HEIGHT = 20  # pt: CJK lines of 14 pt type and larger (headings, titles) are at least this tall

@@ -29,7 +29,7 @@ from ..errors import Diagnostic, Location, OutreachError
 from ..i18n.formatting import format_fact
 from ..languages import LANGUAGES, SOURCE, TARGETS, Language
 from ..model import Fact, Project, iter_texts
-from . import palette
+from . import justify, palette
 from .common import TEMPLATES, Localizer
 from .linebreak import mark_breaks
 
@@ -423,7 +423,8 @@ def render_pdf(source: PrintSource, target: Path, base_url: Path, key: str,
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
 
     def render(html):
-        return weasyprint.HTML(string=html, base_url=str(base_url)).render()
+        with justify.inter_character():  # Japanese and Chinese lines justified between characters
+            return weasyprint.HTML(string=html, base_url=str(base_url)).render()
 
     document = render(source.html)
     overflows = overflowing_panels(document)
@@ -437,7 +438,7 @@ def render_pdf(source: PrintSource, target: Path, base_url: Path, key: str,
                 for end in runts]
     tail = source.tail(len(document.pages))
     if tail:
-        back = weasyprint.HTML(string=tail, base_url=str(base_url)).render()
+        back = render(tail)
         document = document.copy([*document.pages, *back.pages])
     document.write_pdf(target, pdf_variant=PDF_VARIANT)
     stable_document_id(target, key)
