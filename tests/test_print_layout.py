@@ -454,6 +454,31 @@ def test_screen_pdfs_are_tagged_with_structure_languages_and_alternative_texts(b
                 assert "vi" in langs, pdf.name  # the Vietnamese terms of the glossary
             headings = structure_texts(document, "/H1")
             assert headings and all(text.strip() for text in headings), pdf.name
+            if pdf.name.startswith("course"):
+                assert_answer_tables(document, pdf.name)
+
+
+def assert_answer_tables(document, name: str) -> None:
+    """The answer key of a handout is tagged as tables: one per module, a row per question, headed by the
+    question's number (a row header), then the letters of the right answers and why. (A table that runs onto
+    the next page is tagged as two.)"""
+    elements = list(structure_elements(document))
+    tables = [element for element in elements if element.S == "/Table"]
+    rows = [element for element in elements if element.S == "/TR"]
+    assert len(tables) >= 5 and len(rows) >= 3 * len(tables), (name, len(tables), len(rows))
+    heads = []
+    for row in rows:
+        cells = [kid for kid in row.K if isinstance(kid, pikepdf.Dictionary)] if isinstance(row.K, pikepdf.Array) \
+            else [row.K]
+        assert [str(cell.S) for cell in cells] == ["/TH", "/TD", "/TD"], name
+        assert str(cells[0].A.Scope) == "/Row", name
+        assert all([str(h) for h in cell.A.Headers] == [str(cells[0].ID)] for cell in cells[1:]), name
+        heads.append(cells[0])
+    numbers = [int(text.rstrip(".")) for text in structure_texts(document, "/TH")]
+    assert len(numbers) == len(heads) and 5 <= numbers.count(1) <= len(tables), (name, numbers)
+    assert all(number == 1 or number == before + 1 for before, number in zip([0, *numbers], numbers)), name
+    letters = structure_texts(document, "/TD")[0::2]
+    assert len(letters) == len(rows) and all(re.fullmatch(r"[A-E](, [A-E])*", text) for text in letters), (name, letters)
 
 
 def test_press_files_stay_untagged(bundled_build):

@@ -456,7 +456,7 @@ SCREEN_VARIANT = "pdf/ua-1"  # tagged: structure, reading order, alternative tex
 @contextlib.contextmanager
 def element_languages():
     """Tag the language of every element whose ``lang`` differs from its parent's (``/Lang`` on its structure
-    element), while a PDF is written.
+    element), and what each table header cell heads (``/Scope``: its row or its column), while a PDF is written.
 
     WeasyPrint 70 tags only the document's language; a bilingual leaflet or a Vietnamese term in a Korean
     glossary then reads out in the wrong voice. WeasyPrint offers no hook for this, so its function that builds
@@ -474,6 +474,9 @@ def element_languages():
         for structure in original(box, parent, *args):
             if lang and "Lang" not in structure:
                 structure["Lang"] = pydyf.String(lang)
+            if structure.get("S") == "/TH" and "A" in structure:  # what a header cell heads: its row or column
+                scope = element.get("scope") if element is not None else None
+                structure["A"]["Scope"] = "/Row" if scope == "row" else "/Column"
             yield structure
 
     tags._build_box_tree = with_language
