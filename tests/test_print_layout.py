@@ -234,6 +234,39 @@ def test_japanese_and_chinese_titles_break_between_phrases(bundled_build):
     assert checked >= 2  # the Japanese titles of the handbook cover and of the leaflet run over two lines
 
 
+def test_line_breaks_keep_document_numbers_glossary_terms_and_the_last_words_of_headings():
+    html = ('<html lang="vi"><body><h1>Sổ tay tổ chức đảng, đoàn thể trong doanh nghiệp</h1>'
+            "<p>theo Nghị quyết 21-NQ/TW, đoàn thể</p>"
+            '<h2 lang="ko">기업 내 당 조직과 대중단체 안내 책자</h2><h2 lang="en">The <em>steps</em> in brief</h2>'
+            '<h2 lang="ja">党組織ハンドブック</h2></body></html>')
+    marked = mark_breaks(html, (), ("đoàn thể", "tổ chức đảng", "Đảng ủy Khối Cơ quan và Doanh nghiệp tỉnh"))
+    nbsp, wj = "\u00a0", "\u2060"
+    assert f"<h1>Sổ tay tổ{nbsp}chức{nbsp}đảng, đoàn{nbsp}thể trong doanh{nbsp}nghiệp</h1>" in marked
+    assert f"2{wj}1{wj}-{wj}N{wj}Q{wj}/{wj}T{wj}W, đoàn thể</p>" in marked  # terms: in headings only
+    assert f"안{wj}내{nbsp}책{wj}자</h2>" in marked and f"in{nbsp}brief</h2>" in marked
+    assert nbsp not in marked.split('lang="ja">')[1]  # Japanese titles break between phrases instead
+
+
+def test_headings_never_end_on_a_line_of_one_word(bundled_build):
+    root, _ = bundled_build
+    checked = 0
+    for pdf in sorted((root / "build/pdf").glob("*.pdf")):
+        if any(code in pdf.name for code in (".ja", "-ja", "zh-Hans")):
+            continue  # Japanese and Chinese titles break between phrases (tested above)
+        for number, blocks in enumerate(pdf_pages(pdf), start=1):
+            for lines in blocks:
+                for before, after in zip(lines, lines[1:]):
+                    if min(before.height, after.height) < TITLE_LINE_HEIGHT or after.top - before.top > 2 * after.height:
+                        continue
+                    following = lines[lines.index(after) + 1] if lines.index(after) + 1 < len(lines) else None
+                    if following is not None and following.height >= TITLE_LINE_HEIGHT \
+                            and following.top - after.top < 2 * after.height:
+                        continue  # not the heading's last line
+                    checked += 1
+                    assert len(after.words) > 1, (pdf.name, number, before.text, after.text)
+    assert checked >= 5
+
+
 HEAD_LINE_HEIGHT = 12  # pt: running heads (7.5 pt type) are less tall, text lines (9.5 pt and up) taller
 
 

@@ -130,7 +130,7 @@ class PrintSource:
 
     def source_of(self, language: str, snippet: str) -> tuple[str, str] | None:
         """(path:line, msgctxt) of the text in ``language`` that holds ``snippet``."""
-        wanted = "".join(snippet.split())
+        wanted = "".join(snippet.replace("\u2060", "").split())  # without the word joiners of linebreak.py
         for code, value, where, context in self.texts:
             if code == language and wanted and wanted in "".join(value.split()):
                 return where, context
@@ -194,8 +194,9 @@ RENDERERS = {"leaflet": leaflet_html, "handbook": handbook_html, "course": cours
 
 def print_html(job: PrintJob, project: Project, localizers: dict[str, Localizer], page_url: str) -> PrintSource:
     source = RENDERERS[job.document.kind](job, project, localizers, page_url)
-    return PrintSource(mark_breaks(source.html, project.names),
-                       tuple(mark_breaks(tail, project.names) for tail in source.tails), texts=source.texts)
+    terms = tuple(term.vi for term in project.glossary)  # kept whole in Vietnamese headings
+    return PrintSource(mark_breaks(source.html, project.names, terms),
+                       tuple(mark_breaks(tail, project.names, terms) for tail in source.tails), texts=source.texts)
 
 
 PX_TO_MM = 25.4 / 96
