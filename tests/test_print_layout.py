@@ -197,14 +197,17 @@ def test_japanese_and_chinese_body_text_is_justified_and_never_ends_on_one_or_tw
             assert short == [], (pdf.name, short)
 
 
-def test_inter_character_justification_spaces_cjk_gaps_only():
-    from outreach.render.justify import WJ, gaps
+def test_justification_spaces_cjk_characters_and_korean_words_and_syllables():
+    from outreach.render.justify import WJ, gaps, korean_gaps
 
     # after 方, 案, 中 and 3 (next to 年), not inside 2023 or "Công đoàn", nor next to a space or a word joiner
     assert gaps("方案中2023年") == [0, 1, 2, 6]
     assert gaps("是Công đoàn。") == [0, 9]
     assert gaps(f"困{WJ}难。", "下") == [2, 3]
     assert gaps("労働", "組") == [0, 1] and gaps("労働") == [0]
+    # Korean: the spaces between words, and the syllables followed by one of the same word (past joiners)
+    assert korean_gaps(f"당{WJ}원{WJ}이 되는 길 (맞{WJ}는") == ([5, 8, 10], [0, 2, 6, 12])
+    assert korean_gaps(f"노{WJ}동", f"{WJ}조") == ([], [0, 2])
 
 
 TITLE_LINE_HEIGHT = 20  # pt: CJK lines of 14 pt type and larger (headings, titles) are at least this tall
