@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import subprocess
+from collections import Counter
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from pathlib import Path
@@ -33,6 +34,7 @@ class Line:
     x: float
     top: float
     height: float
+    right: float = 0.0
 
 
 def pdf_pages(path: Path, first: int | None = None, last: int | None = None) -> list[list[list[Line]]]:
@@ -49,7 +51,7 @@ def pdf_pages(path: Path, first: int | None = None, last: int | None = None) -> 
             for line in block.iter(f"{XHTML}line"):
                 words = [word.text or "" for word in line.iter(f"{XHTML}word")]
                 lines.append(Line(" ".join(words), words, float(line.get("xMin")), float(line.get("yMin")),
-                                  float(line.get("yMax")) - float(line.get("yMin"))))
+                                  float(line.get("yMax")) - float(line.get("yMin")), float(line.get("xMax"))))
             blocks.append(lines)
         pages.append(blocks)
     return pages
@@ -140,6 +142,74 @@ def test_the_scan_finds_the_splits_weasyprint_makes_on_its_own(tmp_path):
         assert bool(split_korean_words(pdf_pages(tmp_path / "ko.pdf"), vocabulary)) is expect_splits
 
 
+def cjk_paragraph_lines(pages):
+    """(page number, a line, the line after it in the same paragraph or None, the right edge of its column) for
+    every line of Japanese or Chinese body text: lines of the page's most common height (headings are taller,
+    running heads shorter); the next line belongs to the same paragraph when it follows one line pitch below
+    (the smallest step between lines of that height in the document: paragraphs and list items are further
+    apart)."""
+    text_of_page = []
+    for blocks in pages:
+        lines = [line for block in blocks for line in block if line.text.strip()]
+        heights = Counter(round(line.height, 1) for line in lines if CJK.search(line.text))
+        body = heights.most_common(1)[0][0] if heights else None
+        text_of_page.append([line for line in lines if round(line.height, 1) == body])
+    steps: dict[float, list[float]] = {}
+    for text in text_of_page:
+        for line, after in zip(text, text[1:]):
+            if after.top - line.top > 1:
+                steps.setdefault(round(line.height, 1), []).append(after.top - line.top)
+    pitch = {height: min(found) for height, found in steps.items()
+             if sum(1 for step in found if step < min(found) + 0.5) >= 5}  # a few lines alike are no paragraph
+    for number, text in enumerate(text_of_page, start=1):
+        for index, line in enumerate(text):
+            if not CJK.search(line.text):
+                continue
+            after = text[index + 1] if index + 1 < len(text) else None
+            if after is None or not 0 < after.top - line.top < pitch.get(round(line.height, 1), 0) + 1 \
+                    or abs(after.x - line.x) > 20:
+                after = None
+            # the column: lines that start where this one or the next starts (a list item's first line starts
+            # at its marker)
+            column = max(other.right for other in text
+                         if abs(other.x - line.x) < 2 or after is not None and abs(other.x - after.x) < 2)
+            yield number, line, after, column
+
+
+def test_japanese_and_chinese_body_text_is_justified_and_never_ends_on_one_or_two_characters(bundled_build):
+    root, _ = bundled_build
+    for code in ("ja", "zh-Hans"):
+        for pdf in sorted((root / "build/pdf").glob(f"*{code}.pdf")):
+            ragged, short, full = [], [], 0
+            previous = None
+            for number, line, after, column in cjk_paragraph_lines(pdf_pages(pdf)):
+                if after is not None:  # a line the paragraph goes on from: flush with its column
+                    full += 1
+                    # (a line shorter by more than a few characters ends an element: a line break rule or a
+                    # kept phrase moves a few characters on at most)
+                    if 1 < column - line.right < 4 * line.height:
+                        ragged.append(f"page {number}: {line.text[-12:]} ({column - line.right:.1f} pt short)")
+                elif previous is not None and len(line.text.replace(" ", "")) <= 2:
+                    short.append(f"page {number}: {previous.text[-8:]}|{line.text}")
+                previous = line if after is not None else None
+            assert full > 20, pdf.name
+            assert ragged == [], (pdf.name, ragged)
+            assert short == [], (pdf.name, short)
+
+
+def test_justification_spaces_cjk_characters_and_korean_words_and_syllables():
+    from outreach.render.justify import WJ, gaps, korean_gaps
+
+    # after 方, 案, 中 and 3 (next to 年), not inside 2023 or "Công đoàn", nor next to a space or a word joiner
+    assert gaps("方案中2023年") == [0, 1, 2, 6]
+    assert gaps("是Công đoàn。") == [0, 9]
+    assert gaps(f"困{WJ}难。", "下") == [2, 3]
+    assert gaps("労働", "組") == [0, 1] and gaps("労働") == [0]
+    # Korean: the spaces between words, and the syllables followed by one of the same word (past joiners)
+    assert korean_gaps(f"당{WJ}원{WJ}이 되는 길 (맞{WJ}는") == ([5, 8, 10], [0, 2, 6, 12])
+    assert korean_gaps(f"노{WJ}동", f"{WJ}조") == ([], [0, 2])
+
+
 TITLE_LINE_HEIGHT = 20  # pt: CJK lines of 14 pt type and larger (headings, titles) are at least this tall
 
 
@@ -165,6 +235,39 @@ def test_japanese_and_chinese_titles_break_between_phrases(bundled_build):
                         assert len(before.text.replace(" ", "")) in ends, (pdf.name, before.text, after.text)
                         checked += 1
     assert checked >= 2  # the Japanese titles of the handbook cover and of the leaflet run over two lines
+
+
+def test_line_breaks_keep_document_numbers_glossary_terms_and_the_last_words_of_headings():
+    html = ('<html lang="vi"><body><h1>Sổ tay tổ chức đảng, đoàn thể trong doanh nghiệp</h1>'
+            "<p>theo Nghị quyết 21-NQ/TW, đoàn thể</p>"
+            '<h2 lang="ko">기업 내 당 조직과 대중단체 안내 책자</h2><h2 lang="en">The <em>steps</em> in brief</h2>'
+            '<h2 lang="ja">党組織ハンドブック</h2></body></html>')
+    marked = mark_breaks(html, (), ("đoàn thể", "tổ chức đảng", "Đảng ủy Khối Cơ quan và Doanh nghiệp tỉnh"))
+    nbsp, wj = "\u00a0", "\u2060"
+    assert f"<h1>Sổ tay tổ{nbsp}chức{nbsp}đảng, đoàn{nbsp}thể trong doanh{nbsp}nghiệp</h1>" in marked
+    assert f"2{wj}1{wj}-{wj}N{wj}Q{wj}/{wj}T{wj}W, đoàn thể</p>" in marked  # terms: in headings only
+    assert f"안{wj}내{nbsp}책{wj}자</h2>" in marked and f"in{nbsp}brief</h2>" in marked
+    assert nbsp not in marked.split('lang="ja">')[1]  # Japanese titles break between phrases instead
+
+
+def test_headings_never_end_on_a_line_of_one_word(bundled_build):
+    root, _ = bundled_build
+    checked = 0
+    for pdf in sorted((root / "build/pdf").glob("*.pdf")):
+        if any(code in pdf.name for code in (".ja", "-ja", "zh-Hans")):
+            continue  # Japanese and Chinese titles break between phrases (tested above)
+        for number, blocks in enumerate(pdf_pages(pdf), start=1):
+            for lines in blocks:
+                for before, after in zip(lines, lines[1:]):
+                    if min(before.height, after.height) < TITLE_LINE_HEIGHT or after.top - before.top > 2 * after.height:
+                        continue
+                    following = lines[lines.index(after) + 1] if lines.index(after) + 1 < len(lines) else None
+                    if following is not None and following.height >= TITLE_LINE_HEIGHT \
+                            and following.top - after.top < 2 * after.height:
+                        continue  # not the heading's last line
+                    checked += 1
+                    assert len(after.words) > 1, (pdf.name, number, before.text, after.text)
+    assert checked >= 5
 
 
 HEAD_LINE_HEIGHT = 12  # pt: running heads (7.5 pt type) are less tall, text lines (9.5 pt and up) taller
@@ -387,6 +490,31 @@ def test_screen_pdfs_are_tagged_with_structure_languages_and_alternative_texts(b
                 assert "vi" in langs, pdf.name  # the Vietnamese terms of the glossary
             headings = structure_texts(document, "/H1")
             assert headings and all(text.strip() for text in headings), pdf.name
+            if pdf.name.startswith("course"):
+                assert_answer_tables(document, pdf.name)
+
+
+def assert_answer_tables(document, name: str) -> None:
+    """The answer key of a handout is tagged as tables: one per module, a row per question, headed by the
+    question's number (a row header), then the letters of the right answers and why. (A table that runs onto
+    the next page is tagged as two.)"""
+    elements = list(structure_elements(document))
+    tables = [element for element in elements if element.S == "/Table"]
+    rows = [element for element in elements if element.S == "/TR"]
+    assert len(tables) >= 5 and len(rows) >= 3 * len(tables), (name, len(tables), len(rows))
+    heads = []
+    for row in rows:
+        cells = [kid for kid in row.K if isinstance(kid, pikepdf.Dictionary)] if isinstance(row.K, pikepdf.Array) \
+            else [row.K]
+        assert [str(cell.S) for cell in cells] == ["/TH", "/TD", "/TD"], name
+        assert str(cells[0].A.Scope) == "/Row", name
+        assert all([str(h) for h in cell.A.Headers] == [str(cells[0].ID)] for cell in cells[1:]), name
+        heads.append(cells[0])
+    numbers = [int(text.rstrip(".")) for text in structure_texts(document, "/TH")]
+    assert len(numbers) == len(heads) and 5 <= numbers.count(1) <= len(tables), (name, numbers)
+    assert all(number == 1 or number == before + 1 for before, number in zip([0, *numbers], numbers)), name
+    letters = structure_texts(document, "/TD")[0::2]
+    assert len(letters) == len(rows) and all(re.fullmatch(r"[A-E](, [A-E])*", text) for text in letters), (name, letters)
 
 
 def test_press_files_stay_untagged(bundled_build):

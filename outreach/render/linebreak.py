@@ -15,7 +15,12 @@ nothing at layout (a no-wrap span per Korean word made the Korean handbook
   characters of every paragraph, so that no paragraph ends on a line of one or
   two characters;
 - proper names (``names.yaml``), in every language: their spaces become no-break
-  spaces ("Bình Phước" stays on one line).
+  spaces ("Bình Phước" stays on one line); document numbers are joined
+  (21-NQ/TW never breaks after its hyphen);
+- headings and titles in languages that break at spaces (Vietnamese, English, Korean)
+  never end on a line of one word: their last two words are joined; and in
+  Vietnamese headings, the glossary's terms of up to three syllables are kept whole
+  ("đoàn thể", "tổ chức đảng").
 
 The pass reads the HTML as a stream of tags and text and keeps track of each
 element's language; attributes, ``<head>`` and inline SVG are left alone.
@@ -27,7 +32,7 @@ import functools
 import html
 import re
 
-from ..languages import LANGUAGES
+from ..languages import LANGUAGES, SOURCE
 
 WJ = "\u2060"
 NBSP = "\u00a0"
@@ -38,9 +43,12 @@ VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "met
 SKIPPED = {"head", "style", "script", "svg", "title"}
 INLINE = {"a", "abbr", "b", "code", "em", "i", "small", "span", "strong", "sub", "sup"}
 HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6", "dt"}
-PARAGRAPH_ENDS = {"p", "li", "dd"}
+PARAGRAPH_ENDS = {"p", "li", "dd", "td"}
 HANGUL = re.compile(r"[\uac00-\ud7a3\u1100-\u11ff\u3130-\u318f]")
 CJK_CHAR = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff]")
+# a document number: 21-NQ/TW, 28-CTr/TU, 98/2014/NĐ-CP (digits, then parts after - or /, one with letters)
+DOCUMENT_NUMBER = re.compile(r"\d+(?:[-/](?:\d+|[A-ZĐ][A-Za-zĐđ]*))*[-/][A-ZĐ][A-Za-zĐđ]*(?:[-/](?:\d+|[A-ZĐ][A-Za-zĐđ]*))*")
+TERM_WORDS = 3  # glossary terms of up to this many words are kept whole in Vietnamese headings
 LAST_LINE_CHARACTERS = 4  # a paragraph's last line holds at least this many characters (punctuation included)
 _BREAKS = {lang.code: lang.line_breaks for lang in LANGUAGES}
 _PHRASE_MODELS = {lang.code: lang.phrase_model for lang in LANGUAGES if lang.phrase_model}
@@ -58,7 +66,8 @@ def join(text: str) -> str:
     """Join every two neighbouring characters that are not spaces."""
     out = []
     for index, char in enumerate(text):
-        if index and not char.isspace() and not text[index - 1].isspace():
+        before = text[index - 1] if index else " "
+        if not char.isspace() and not before.isspace() and WJ not in (char, before):
             out.append(WJ)
         out.append(char)
     return "".join(out)
@@ -86,6 +95,37 @@ def join_last_characters(text: str, count: int = LAST_LINE_CHARACTERS) -> str:
     return stripped[:-count] + join(tail) + text[len(stripped):]
 
 
+def join_document_numbers(text: str) -> str:
+    return DOCUMENT_NUMBER.sub(lambda match: join(match.group(0)), text)
+
+
+def join_last_words(text: str) -> str:
+    """Join the last two words of a heading with a no-break space, so that no heading ends on a line of one
+    word; ``text`` is the heading's last text."""
+    stripped = text.rstrip()
+    head, space, last = stripped.rpartition(" ")
+    if not space or not head.strip() or not last:
+        return text
+    return head.rstrip(" ") + NBSP + last + text[len(stripped):]
+
+
+@functools.lru_cache(maxsize=16)
+def _terms_pattern(terms: tuple[str, ...]) -> re.Pattern | None:
+    kept = sorted({term for term in terms if 1 < len(term.split()) <= TERM_WORDS}, key=len, reverse=True)
+    if not kept:
+        return None
+    alternatives = "|".join(r"\s+".join(re.escape(word) for word in term.split()) for term in kept)
+    return re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)", re.IGNORECASE)
+
+
+def keep_terms(text: str, terms: tuple[str, ...]) -> str:
+    """Keep each of ``terms`` (the glossary's Vietnamese terms) on one line."""
+    pattern = _terms_pattern(terms)
+    if pattern is None:
+        return text
+    return pattern.sub(lambda match: re.sub(r"\s+", NBSP, match.group(0)), text)
+
+
 def keep_names(text: str, names: tuple[str, ...]) -> str:
     for name in names:
         if " " in name and name in text:
@@ -100,8 +140,9 @@ class _Element:
         self.tag, self.lang, self.phrases = tag, lang, phrases
 
 
-def mark_breaks(document: str, names: tuple[str, ...] = ()) -> str:
-    """The print HTML with word joiners and no-break spaces where a line must not break."""
+def mark_breaks(document: str, names: tuple[str, ...] = (), terms: tuple[str, ...] = ()) -> str:
+    """The print HTML with word joiners and no-break spaces where a line must not break. ``names`` are kept
+    whole everywhere, ``terms`` (Vietnamese) in Vietnamese headings."""
     out: list[str] = []
     stack: list[_Element] = [_Element("#root", "", False)]
     skipped = 0
@@ -121,6 +162,9 @@ def mark_breaks(document: str, names: tuple[str, ...] = ()) -> str:
                 if skipped == 0 and name in PARAGRAPH_ENDS and last_text >= 0 \
                         and _BREAKS.get(stack[-1].lang) == "phrases" and not stack[-1].phrases:
                     out[last_text] = html.escape(join_last_characters(html.unescape(out[last_text])), quote=False)
+                if skipped == 0 and name in HEADINGS and name != "dt" and last_text >= 0 \
+                        and _BREAKS.get(stack[-1].lang) in ("spaces", "words"):
+                    out[last_text] = html.escape(join_last_words(html.unescape(out[last_text])), quote=False)
                 for depth in range(len(stack) - 1, 0, -1):  # close up to the matching element
                     if stack[depth].tag == name:
                         del stack[depth:]
@@ -142,7 +186,9 @@ def mark_breaks(document: str, names: tuple[str, ...] = ()) -> str:
             out.append(token)
             continue
         element = stack[-1]
-        text = keep_names(html.unescape(token), names)
+        text = join_document_numbers(keep_names(html.unescape(token), names))
+        if terms and element.phrases and element.lang == SOURCE.code:
+            text = keep_terms(text, terms)
         breaks = _BREAKS.get(element.lang)
         if breaks == "words":
             joined = join_korean_words(text)

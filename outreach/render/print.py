@@ -29,7 +29,7 @@ from ..errors import Diagnostic, Location, OutreachError
 from ..i18n.formatting import format_fact
 from ..languages import LANGUAGES, SOURCE, TARGETS, Language
 from ..model import Fact, Project, iter_texts
-from . import palette
+from . import justify, palette
 from .common import TEMPLATES, Localizer
 from .linebreak import mark_breaks
 
@@ -130,7 +130,7 @@ class PrintSource:
 
     def source_of(self, language: str, snippet: str) -> tuple[str, str] | None:
         """(path:line, msgctxt) of the text in ``language`` that holds ``snippet``."""
-        wanted = "".join(snippet.split())
+        wanted = "".join(snippet.replace("\u2060", "").split())  # without the word joiners of linebreak.py
         for code, value, where, context in self.texts:
             if code == language and wanted and wanted in "".join(value.split()):
                 return where, context
@@ -194,8 +194,9 @@ RENDERERS = {"leaflet": leaflet_html, "handbook": handbook_html, "course": cours
 
 def print_html(job: PrintJob, project: Project, localizers: dict[str, Localizer], page_url: str) -> PrintSource:
     source = RENDERERS[job.document.kind](job, project, localizers, page_url)
-    return PrintSource(mark_breaks(source.html, project.names),
-                       tuple(mark_breaks(tail, project.names) for tail in source.tails), texts=source.texts)
+    terms = tuple(term.vi for term in project.glossary)  # kept whole in Vietnamese headings
+    return PrintSource(mark_breaks(source.html, project.names, terms),
+                       tuple(mark_breaks(tail, project.names, terms) for tail in source.tails), texts=source.texts)
 
 
 PX_TO_MM = 25.4 / 96
@@ -423,7 +424,8 @@ def render_pdf(source: PrintSource, target: Path, base_url: Path, key: str,
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
 
     def render(html):
-        return weasyprint.HTML(string=html, base_url=str(base_url)).render()
+        with justify.inter_character():  # Japanese and Chinese lines justified between characters
+            return weasyprint.HTML(string=html, base_url=str(base_url)).render()
 
     document = render(source.html)
     overflows = overflowing_panels(document)
@@ -437,7 +439,7 @@ def render_pdf(source: PrintSource, target: Path, base_url: Path, key: str,
                 for end in runts]
     tail = source.tail(len(document.pages))
     if tail:
-        back = weasyprint.HTML(string=tail, base_url=str(base_url)).render()
+        back = render(tail)
         document = document.copy([*document.pages, *back.pages])
     document.write_pdf(target, pdf_variant=PDF_VARIANT)
     stable_document_id(target, key)
@@ -455,7 +457,7 @@ SCREEN_VARIANT = "pdf/ua-1"  # tagged: structure, reading order, alternative tex
 @contextlib.contextmanager
 def element_languages():
     """Tag the language of every element whose ``lang`` differs from its parent's (``/Lang`` on its structure
-    element), while a PDF is written.
+    element), and what each table header cell heads (``/Scope``: its row or its column), while a PDF is written.
 
     WeasyPrint 70 tags only the document's language; a bilingual leaflet or a Vietnamese term in a Korean
     glossary then reads out in the wrong voice. WeasyPrint offers no hook for this, so its function that builds
@@ -473,6 +475,9 @@ def element_languages():
         for structure in original(box, parent, *args):
             if lang and "Lang" not in structure:
                 structure["Lang"] = pydyf.String(lang)
+            if structure.get("S") == "/TH" and "A" in structure:  # what a header cell heads: its row or column
+                scope = element.get("scope") if element is not None else None
+                structure["A"]["Scope"] = "/Row" if scope == "row" else "/Column"
             yield structure
 
     tags._build_box_tree = with_language
