@@ -189,7 +189,8 @@ class Converter:
         try:
             blocks = markup.parse(value, rich)
         except markup.MarkupError as exc:
-            self.report.error(self.source.locate(node, exc.snippet[:12] or value[:12]), exc.message, exc.code)
+            self.report.error(self.source.locate(node, exc.snippet[:12] or value.strip()[:12], line=exc.line),
+                              exc.message, exc.code, exc.help)
             blocks = ()
         for figure in bare_figures(markup.plain(blocks)):
             self.report.error(self.source.locate(node, figure), f"figure '{figure}' typed into the text",
