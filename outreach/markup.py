@@ -209,7 +209,7 @@ def _inline(text: _Text, source: str, token_map) -> tuple[Inline, ...]:
             tag, href, children = stack.pop()
             stack[-1][2].append(Span(tag, tuple(children), href=href))
         else:
-            snippet = token.markup if kind == "text_special" else _first_word(token.content or token.markup)
+            snippet = "![" if kind == "image" else _first_word(token.markup or token.content)
             raise _refused(text, token, snippet or _first_word(joined), token_map)
     return tuple(_merge(stack[0][2]))
 
@@ -264,7 +264,7 @@ def _list(text: _Text, tokens: list[Token], start: int) -> tuple[Block, int]:
                                  text.lines[token.map[0] + text.offset].strip()[:12],
                                  "lists do not nest: start the line at the indentation of the list")
             elif token.type in REFUSED:
-                raise _refused(text, token, _first_word(token.content or token.markup), token.map)
+                raise _refused(text, token, _first_word(token.markup or token.content), token.map)
             index += 1
         if len(paragraphs) != 1:
             what = "an empty list item" if not paragraphs else "a list item of more than one paragraph"
@@ -296,7 +296,7 @@ def parse(text: str, rich: bool) -> tuple[Block, ...]:
             block, index = _list(source, tokens, index)
             blocks.append(block)
         else:
-            raise _refused(source, token, _first_word(token.content or token.markup), token.map)
+            raise _refused(source, token, _first_word(token.markup or token.content), token.map)
     if not rich:
         if len(blocks) > 1:
             raise source.error(SINGLE_LINE, "markup.block", tokens[3].map if len(tokens) > 3 else None, "",

@@ -239,5 +239,5 @@ def test_a_javascript_link_is_a_located_error(tmp_path):
     leaflet = LEAFLET.replace("body: Gặp chúng tôi.", 'body: "[Gặp](javascript:alert(document.cookie)) chúng tôi."')
     text = errors_for(tmp_path, leaflet)
     assert text.splitlines()[0] == ("content/leaflets/test.yaml:23:18: error: link target "
-                                    "'javascript:alert(document.cookie' is not a web address, mailto:, tel: or site "
+                                    "'javascript:alert(document.cookie)' is not a web address, mailto:, tel: or site "
                                     "path [markup.link-target]")
