@@ -144,7 +144,8 @@ class _Converter:
         for key_node, value_node in node.value:
             key_loc = _loc(self.path, key_node.start_mark)
             if not isinstance(key_node, yaml.ScalarNode):
-                self.report.error(key_loc, "a key must be a plain name", "yaml.key")
+                self.report.error(key_loc, "a key must be a plain name", "yaml.key",
+                                  "write a field name such as 'title:'; put a key in quotes to keep it as text")
                 continue
             key = str(self.scalar(key_node))
             if key in items:
