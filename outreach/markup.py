@@ -6,8 +6,9 @@ numbered lists (``1. item``). Inline: ``*emphasis*``, ``**strong**``,
 ``\\`` before a punctuation character to write it as itself.
 
 Anything else is plain text, except Markdown syntax outside the subset (headings,
-quotations, code, HTML, images, tables, rules, ``_emphasis_``): that is an error, not
-text passed through for a reader to see. Unbalanced markup is an error, never guessed
+quotations, code, images, tables, rules, entities, ``_emphasis_``): that is an error, not
+text passed through for a reader to see. HTML is text like any other: a ``<b>`` or a
+``<script>`` typed into a text shows as typed, escaped where it enters HTML. Unbalanced markup is an error, never guessed
 at: the same parse runs over the Vietnamese source and each translation, so a
 translator who drops a ``*`` is told where.
 """
@@ -33,8 +34,8 @@ SINGLE_LINE = "this field takes one line of text, without lists or paragraphs"
 # is recognised and reported where it stands (see REFUSED), rather than printed as text. `reference` stays
 # off: a definition "[a]: https://…" would vanish from the text; off, its '[' is reported.
 SUBSET_RULES = ["list", "emphasis", "link", "escape"]
-REFUSED_RULES = ["heading", "lheading", "blockquote", "code", "fence", "hr", "html_block", "table",
-                 "backticks", "image", "autolink", "html_inline", "entity", "strikethrough"]
+REFUSED_RULES = ["heading", "lheading", "blockquote", "code", "fence", "hr", "table", "backticks", "image",
+                 "autolink", "entity", "strikethrough"]
 
 # What a token of refused syntax is called in the error, and what to write instead.
 REFUSED = {
@@ -45,8 +46,6 @@ REFUSED = {
                    "start the line at the indentation of the text, or continue a list item at its text"),
     "fence": ("a code block ('```')", "texts have no code; write it as a paragraph"),
     "hr": ("a horizontal rule", "separate paragraphs with one blank line"),
-    "html_block": ("HTML", "write the text with the markup of the subset, or escape '<' as '\\<'"),
-    "html_inline": ("HTML", "write the text with the markup of the subset, or escape '<' as '\\<'"),
     "table_open": ("a table", "write the rows as a list"),
     "code_inline": ("code ('`')", "texts have no code; escape a backquote as '\\`'"),
     "image": ("an image ('![…](…)')", "images are not placed from texts"),
@@ -113,7 +112,7 @@ def _emphasis(state: StateInline, silent: bool) -> bool:
 
 
 def _markdown() -> MarkdownIt:
-    md = MarkdownIt("zero", {"html": True}).enable(SUBSET_RULES + REFUSED_RULES)
+    md = MarkdownIt("zero", {"html": False}).enable(SUBSET_RULES + REFUSED_RULES)  # HTML stays text
     md.inline.ruler.at("emphasis", _emphasis)
     md.disable("text_join")  # keeps an escaped character apart from the text, so a stray '*' is told from '\*'
     md.validateLink = lambda url: True  # LINK_TARGET decides, with an error that names the target
