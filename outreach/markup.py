@@ -129,7 +129,7 @@ class _Text:
     def __init__(self, source: str):
         self.lines = source.split("\n")
         # parse() strips the text; line maps count from its first non-blank line
-        self.offset = len(source) - len(source.lstrip()) and source[:len(source) - len(source.lstrip())].count("\n")
+        self.offset = source[:len(source) - len(source.lstrip())].count("\n")
 
     def error(self, message: str, code: str, token_map, snippet: str, help: str = "") -> MarkupError:
         first, last = token_map if token_map else (0, len(self.lines))
