@@ -30,7 +30,7 @@ import yaml
 
 from .cache import KeyStore, Timings, model_version
 from .editions import Editions
-from .errors import Diagnostic, Location, OutreachError
+from .errors import Diagnostic, Location, OutreachError, display_path
 from .i18n import catalogs
 from .i18n.checks import check_catalogs
 from .languages import LANGUAGES, Language
@@ -111,8 +111,8 @@ def site_url_of(paths: Paths, override: str | None = None) -> str:
         with open(paths.mkdocs_yml, encoding="utf-8") as handle:
             url = (yaml.load(handle, Loader=_IgnoreTags) or {}).get("site_url")
     if not url:
-        raise OutreachError(Diagnostic(Location(str(paths.mkdocs_yml)), "site_url is not set", "config.site-url",
-                                       "set site_url in mkdocs.yml, or pass --site-url"))
+        raise OutreachError(Diagnostic(Location(display_path(paths.mkdocs_yml)), "site_url is not set",
+                                       "config.site-url", hint="set site_url in mkdocs.yml, or pass --site-url"))
     return url.rstrip("/") + "/"
 
 

@@ -54,14 +54,17 @@ class SourceFile:
     root: Node | None
     lines: list[str] = field(default_factory=list)
 
-    def locate(self, node: Scalar, needle: str, start: int = 0) -> Location:
-        """The location of ``needle`` inside a scalar's source, or the scalar's start."""
+    def locate(self, node: Scalar, needle: str, start: int = 0, line: int = 0) -> Location:
+        """The location of ``needle`` inside a scalar's source, or the scalar's start. ``line`` (from 0) is the
+        line of the value it is on, when known: the search starts there (a block scalar's value starts on the
+        line after its indicator) and falls back to the whole scalar."""
         first, last = node.loc.line, max(node.end.line, node.loc.line)
-        for number in range(first, last + 1):
-            text = self.lines[number - 1] if number - 1 < len(self.lines) else ""
-            col = text.find(needle, start if number == first else 0)
-            if col >= 0:
-                return Location(self.path, number, col + 1)
+        for begin in dict.fromkeys((min(first + line, last), first)):
+            for number in range(begin, last + 1):
+                text = self.lines[number - 1] if number - 1 < len(self.lines) else ""
+                col = text.find(needle, start if number == first else 0)
+                if col >= 0:
+                    return Location(self.path, number, col + 1)
         return node.loc
 
 
@@ -141,7 +144,8 @@ class _Converter:
         for key_node, value_node in node.value:
             key_loc = _loc(self.path, key_node.start_mark)
             if not isinstance(key_node, yaml.ScalarNode):
-                self.report.error(key_loc, "a key must be a plain name", "yaml.key")
+                self.report.error(key_loc, "a key must be a plain name", "yaml.key",
+                                  "write a field name such as 'title:'; put a key in quotes to keep it as text")
                 continue
             key = str(self.scalar(key_node))
             if key in items:

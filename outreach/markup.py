@@ -1,12 +1,16 @@
-"""The small Markdown subset that text fields may use, parsed strictly.
+"""The small Markdown subset that text fields may use, parsed strictly with markdown-it-py.
 
 Blocks: paragraphs separated by a blank line; bulleted lists (``- item``);
 numbered lists (``1. item``). Inline: ``*emphasis*``, ``**strong**``,
-``[link text](https://…)``, and ``\\`` to escape one of ``*[]\\``.
+``[link text](https://…)`` (the address may hold balanced parentheses), and
+``\\`` before a punctuation character to write it as itself.
 
-Anything else is plain text. Unbalanced markup is an error, never guessed
-at: the same parse runs over the Vietnamese source and each translation, so
-a translator who drops a ``*`` is told where.
+Anything else is plain text, except Markdown syntax outside the subset (headings,
+quotations, code, images, tables, rules, entities, ``_emphasis_``): that is an error, not
+text passed through for a reader to see. HTML is text like any other: a ``<b>`` or a
+``<script>`` typed into a text shows as typed, escaped where it enters HTML. Unbalanced markup is an error, never guessed
+at: the same parse runs over the Vietnamese source and each translation, so a
+translator who drops a ``*`` is told where.
 """
 
 from __future__ import annotations
@@ -17,18 +21,53 @@ import re
 from dataclasses import dataclass
 from typing import Callable
 
+from markdown_it import MarkdownIt
+from markdown_it.rules_inline.state_inline import Delimiter, StateInline
+from markdown_it.token import Token
+
 LINK_TARGET = re.compile(r"^(https?://[^\s<>\"]+|mailto:[^\s<>\"]+|tel:\+?[0-9 .-]+|/[^\s<>\"]*|#[\w-]+)$")
 EMPHASIS = {"**": ("strong", "strong emphasis"), "*": ("em", "emphasis")}
-BULLET = re.compile(r"^\s*[-•]\s+(.*)$")
-NUMBERED = re.compile(r"^\s*(\d{1,2})[.)]\s+(.*)$")
+CJK = re.compile(r"[\u3000-\u30ff\u3400-\u9fff\uf900-\ufaff\uff00-\uffef]")
+SINGLE_LINE = "this field takes one line of text, without lists or paragraphs"
+
+# The rules of the subset, then the rules of the syntax it refuses: those are on only so that their syntax
+# is recognised and reported where it stands (see REFUSED), rather than printed as text. `reference` stays
+# off: a definition "[a]: https://…" would vanish from the text; off, its '[' is reported.
+SUBSET_RULES = ["list", "emphasis", "link", "escape"]
+REFUSED_RULES = ["heading", "lheading", "blockquote", "code", "fence", "hr", "table", "backticks", "image",
+                 "autolink", "entity", "strikethrough"]
+
+# What a token of refused syntax is called in the error, and what to write instead.
+REFUSED = {
+    "heading_open": ("a heading ('#' or an underline of '-' or '=')", "documents have their own heading fields; "
+                     "write the text as a paragraph"),
+    "blockquote_open": ("a quotation ('>')", "write the quotation as a paragraph"),
+    "code_block": ("indented code (a line indented four spaces after a blank line)",
+                   "start the line at the indentation of the text, or continue a list item at its text"),
+    "fence": ("a code block ('```')", "texts have no code; write it as a paragraph"),
+    "hr": ("a horizontal rule", "separate paragraphs with one blank line"),
+    "table_open": ("a table", "write the rows as a list"),
+    "code_inline": ("code ('`')", "texts have no code; escape a backquote as '\\`'"),
+    "image": ("an image ('![…](…)')", "images are not placed from texts"),
+    "s_open": ("strikethrough ('~~')", "delete the text instead, or escape '~' as '\\~'"),
+    "entity": ("an HTML entity", "type the character itself"),
+    "autolink": ("an address in '<…>'", "write a link as [text](address)"),
+    "underscore": ("emphasis with '_'", "write *emphasis* or **strong** with '*'"),
+}
 
 
 class MarkupError(ValueError):
-    def __init__(self, message: str, code: str, snippet: str):
+    """Markup outside the subset or unbalanced. ``line`` and ``column`` (from 0) place it in the text as
+    given to ``parse``; ``snippet`` is the source text at fault, to find it in a file."""
+
+    def __init__(self, message: str, code: str, snippet: str, help: str = "", line: int = 0, column: int = 0):
         super().__init__(message)
         self.message = message
         self.code = code
-        self.snippet = snippet  # the source text at fault, to locate it
+        self.snippet = snippet
+        self.help = help
+        self.line = line
+        self.column = column
 
 
 @dataclass(frozen=True)
@@ -48,68 +87,148 @@ class Block:
     items: tuple[tuple[Inline, ...], ...]  # one item for "p"
 
 
-def parse_inline(text: str) -> tuple[Inline, ...]:
-    spans, _ = _parse_inline(text, 0, None)
-    return spans
+def _emphasis(state: StateInline, silent: bool) -> bool:
+    """markdown-it's emphasis rule, with CommonMark's flanking rules relaxed next to CJK text. CJK has no spaces
+    between words, so strong text ending in a full stop runs on into the next word ("**不经营企业。**管理权"):
+    CommonMark would not let that '**' close. Next to a CJK character a run opens unless a space follows it and
+    closes unless a space precedes it, as the earlier parser of this subset did everywhere."""
+    marker = state.src[state.pos]
+    if silent or marker not in ("_", "*"):
+        return False
+    scanned = state.scanDelims(state.pos, marker == "*")
+    start, end = state.pos, state.pos + scanned.length
+    before = state.src[start - 1] if start > 0 else " "
+    after = state.src[end] if end < state.posMax else " "
+    can_open, can_close = scanned.can_open, scanned.can_close
+    if CJK.match(before) or CJK.match(after):
+        can_open, can_close = not after.isspace(), not before.isspace()
+    for _ in range(scanned.length):
+        token = state.push("text", "", 0)
+        token.content = marker
+        state.delimiters.append(Delimiter(marker=ord(marker), length=scanned.length, token=len(state.tokens) - 1,
+                                          end=-1, open=can_open, close=can_close))
+    state.pos = end
+    return True
 
 
-def _parse_inline(text: str, pos: int, closer: str | None) -> tuple[tuple[Inline, ...], int]:
-    out: list[Inline] = []
-    buffer: list[str] = []
+def _markdown() -> MarkdownIt:
+    md = MarkdownIt("zero", {"html": False}).enable(SUBSET_RULES + REFUSED_RULES)  # HTML stays text
+    md.inline.ruler.at("emphasis", _emphasis)
+    md.disable("text_join")  # keeps an escaped character apart from the text, so a stray '*' is told from '\*'
+    md.validateLink = lambda url: True  # LINK_TARGET decides, with an error that names the target
+    md.normalizeLink = lambda url: url  # the address as written, escaped where it enters HTML
+    return md
 
-    def flush() -> None:
-        if buffer:
-            out.append(Span("text", text="".join(buffer)))
-            buffer.clear()
 
-    while pos < len(text):
-        ch = text[pos]
-        if ch == "\\" and pos + 1 < len(text) and text[pos + 1] in "*[]\\()":
-            buffer.append(text[pos + 1])
-            pos += 2
-            continue
-        if closer and text.startswith(closer, pos) and (closer != "*" or not text.startswith("**", pos)):
-            flush()
-            return tuple(out), pos + len(closer)
-        marker = "**" if text.startswith("**", pos) else "*" if ch == "*" else None
-        if marker:
-            flush()
-            inner, end = _parse_inline(text, pos + len(marker), marker)
+MARKDOWN = _markdown()
+
+
+class _Text:
+    """The lines of the text being parsed, to place an error by the line map of its block."""
+
+    def __init__(self, source: str):
+        self.lines = source.split("\n")
+        # parse() strips the text; line maps count from its first non-blank line
+        self.offset = source[:len(source) - len(source.lstrip())].count("\n")
+
+    def error(self, message: str, code: str, token_map, snippet: str, help: str = "") -> MarkupError:
+        first, last = token_map if token_map else (0, len(self.lines))
+        first, last = first + self.offset, max(last + self.offset, first + self.offset + 1)
+        for number in range(first, min(last, len(self.lines))):
+            column = self.lines[number].find(snippet) if snippet else -1
+            if column >= 0:
+                return MarkupError(message, code, snippet, help, number, column)
+        line = self.lines[first] if first < len(self.lines) else ""
+        return MarkupError(message, code, snippet or line.strip(), help, first, len(line) - len(line.lstrip()))
+
+
+def _refused(text: _Text, token: Token, snippet: str, token_map) -> MarkupError:
+    key = "underscore" if token.type == "em_open" or token.type == "strong_open" else \
+        "entity" if token.type == "text_special" else \
+        "autolink" if token.type == "link_open" else token.type
+    what, help = REFUSED[key]
+    return text.error(f"{what} is not part of the markup texts may use", "markup.syntax", token_map,
+                      snippet, help)
+
+
+def _first_word(text: str, limit: int = 12) -> str:
+    return (text.split() or [""])[0][:limit]
+
+
+def _stray(text: _Text, content: str, token_map) -> MarkupError | None:
+    """An error for markup characters left in a text run: delimiters markdown-it found no partner for."""
+    for index, ch in enumerate(content):
+        if ch == "*":
+            marker = "**" if content.startswith("**", index) else "*"
             tag, name = EMPHASIS[marker]
-            if end < 0:
-                raise MarkupError(f"'{marker}' opens {name} that is never closed", "markup.emphasis",
-                                  text[pos:pos + 20])
-            out.append(Span(tag, inner))
-            pos = end
-            continue
+            return text.error(f"'{marker}' opens {name} that is never closed", "markup.emphasis", token_map,
+                              _first_word(content[index:]), f"close it with '{marker}', or write '\\*' for a "
+                              "star as itself")
         if ch == "[":
-            flush()
-            inner, end = _parse_inline(text, pos + 1, "]")
-            if end < 0 or not text.startswith("(", end):
-                raise MarkupError("'[' starts a link that is not written [text](target)", "markup.link", text[pos:pos + 30])
-            close = text.find(")", end)
-            if close < 0:
-                raise MarkupError("link target is not closed with ')'", "markup.link", text[pos:pos + 30])
-            target = text[end + 1:close].strip()
-            if not LINK_TARGET.match(target):
-                raise MarkupError(
-                    f"link target '{target}' is not a web address, mailto:, tel: or site path",
-                    "markup.link-target", target or text[pos:pos + 30],
-                )
-            out.append(Span("a", inner, href=target))
-            pos = close + 1
+            return text.error("'[' starts a link that is not written [text](target)", "markup.link", token_map,
+                              _first_word(content[index:]), "write a link as [text](https://…), or '\\[' for a "
+                              "bracket as itself")
+        if ch == "]":
+            return text.error("']' without a matching '['", "markup.link", token_map,
+                              content[max(0, index - 10):index + 1].split()[-1],
+                              "write a link as [text](https://…), or '\\]' for a bracket as itself")
+    return None
+
+
+def _inline(text: _Text, source: str, token_map) -> tuple[Inline, ...]:
+    """The spans of one paragraph or list item; ``source`` is its lines as markdown-it cut them."""
+    joined = join_lines(source.split("\n"))
+    stack: list[tuple[str, str, list[Inline]]] = [("", "", [])]
+    for token in MARKDOWN.parseInline(joined)[0].children or []:
+        kind = token.type
+        if kind == "text":
+            error = _stray(text, token.content, token_map)
+            if error:
+                raise error
+            stack[-1][2].append(Span("text", text=token.content))
+        elif kind == "text_special" and token.info == "escape":
+            stack[-1][2].append(Span("text", text=token.content))
+        elif kind in ("em_open", "strong_open"):
+            if token.markup not in EMPHASIS:
+                raise _refused(text, token, token.markup, token_map)
+            stack.append((EMPHASIS[token.markup][0], "", []))
+        elif kind == "link_open":
+            href = str(token.attrs.get("href", ""))
+            if token.markup == "autolink":
+                raise _refused(text, token, "<" + href[:11], token_map)
+            if token.attrs.get("title"):
+                raise text.error("a link title is not part of the markup texts may use", "markup.link",
+                                 token_map, _first_word(href) or "](", "write the link as [text](target)")
+            if not LINK_TARGET.match(href):
+                raise text.error(f"link target '{href}' is not a web address, mailto:, tel: or site path",
+                                 "markup.link-target", token_map, _first_word(href) or "]()",
+                                 "write an address that starts with https://, mailto:, tel: or /")
+            stack.append(("a", href, []))
+        elif kind in ("em_close", "strong_close", "link_close"):
+            tag, href, children = stack.pop()
+            stack[-1][2].append(Span(tag, tuple(children), href=href))
+        else:
+            snippet = "![" if kind == "image" else _first_word(token.markup or token.content)
+            raise _refused(text, token, snippet or _first_word(joined), token_map)
+    return tuple(_merge(stack[0][2]))
+
+
+def _merge(spans: list[Inline]) -> list[Inline]:
+    """Adjacent text runs as one span (an escaped character is a token of its own)."""
+    out: list[Inline] = []
+    for span in spans:
+        if span.tag == "text" and out and out[-1].tag == "text":
+            out[-1] = Span("text", text=out[-1].text + span.text)
+        elif span.tag == "text" and not span.text:
             continue
-        if ch == "]" and closer is None:
-            raise MarkupError("']' without a matching '['", "markup.link", text[max(0, pos - 10):pos + 1])
-        buffer.append(ch)
-        pos += 1
-    if closer:
-        return tuple(out), -1
-    flush()
-    return tuple(out), pos
+        else:
+            out.append(span)
+    return out
 
 
-CJK = re.compile(r"[\u3000-\u30ff\u3400-\u9fff\uf900-\ufaff\uff00-\uffef]")
+def parse_inline(text: str) -> tuple[Inline, ...]:
+    return _inline(_Text(text), text, None)
+
 
 
 def join_lines(lines: list[str]) -> str:
@@ -124,50 +243,64 @@ def join_lines(lines: list[str]) -> str:
     return re.sub(r"\s+", " ", out)
 
 
+def _list(text: _Text, tokens: list[Token], start: int) -> tuple[Block, int]:
+    """The list opened at ``tokens[start]``: one paragraph per item, no nested blocks."""
+    opener = tokens[start]
+    if opener.type == "bullet_list_open" and opener.markup != "-":
+        raise text.error(f"a list bulleted with '{opener.markup}'", "markup.block", opener.map, opener.markup + " ",
+                         "start each item of a bulleted list with '- '")
+    items: list[tuple[Inline, ...]] = []
+    index = start + 1
+    while tokens[index].type == "list_item_open":
+        item, index = tokens[index], index + 1
+        paragraphs = []
+        while tokens[index].type != "list_item_close":
+            token = tokens[index]
+            if token.type == "inline":
+                paragraphs.append(token)
+            elif token.type in ("bullet_list_open", "ordered_list_open"):
+                raise text.error("a list inside a list item", "markup.block", token.map,
+                                 text.lines[token.map[0] + text.offset].strip()[:12],
+                                 "lists do not nest: start the line at the indentation of the list")
+            elif token.type in REFUSED:
+                raise _refused(text, token, _first_word(token.markup or token.content), token.map)
+            index += 1
+        if len(paragraphs) != 1:
+            what = "an empty list item" if not paragraphs else "a list item of more than one paragraph"
+            raise text.error(what, "markup.block", item.map, item.markup,
+                             "write each item as one paragraph, without blank lines inside it")
+        items.append(_inline(text, paragraphs[0].content, paragraphs[0].map))
+        index += 1
+    return Block("ul" if opener.type == "bullet_list_open" else "ol", tuple(items)), index + 1
+
+
 @functools.lru_cache(maxsize=8192)
 def parse(text: str, rich: bool) -> tuple[Block, ...]:
     """Parse a field. ``rich`` allows paragraphs and lists; otherwise one line of inline text.
 
     Pure and returning immutable blocks, so results are cached: the same texts are parsed by
     validation, the checks, the web pages and the PDFs."""
-    text = text.strip()
-    if not rich:
-        if BULLET.match(text) or "\n\n" in text:
-            raise MarkupError("this field takes one line of text, without lists or paragraphs",
-                              "markup.block", text.split("\n", 1)[0])
-        return (Block("p", (parse_inline(join_lines(text.splitlines())),)),)
+    source = _Text(text)
+    tokens = MARKDOWN.parse(text.strip())
     blocks: list[Block] = []
-    for chunk in re.split(r"\n\s*\n", text):
-        paragraph: list[str] = []
-        items: list[list[str]] = []
-        kind = ""
-
-        def close_list() -> None:
-            nonlocal items, kind
-            if items:
-                blocks.append(Block(kind, tuple(parse_inline(join_lines(i)) for i in items)))
-            items, kind = [], ""
-
-        def close_paragraph() -> None:
-            if paragraph:
-                blocks.append(Block("p", (parse_inline(join_lines(paragraph)),)))
-                paragraph.clear()
-
-        for line in chunk.splitlines():
-            bullet, numbered = BULLET.match(line), NUMBERED.match(line)
-            if bullet or numbered:
-                close_paragraph()
-                new_kind = "ul" if bullet else "ol"
-                if kind and kind != new_kind:
-                    close_list()
-                kind = new_kind
-                items.append([(bullet or numbered).groups()[-1]])
-            elif items:
-                items[-1].append(line)  # continuation of the item above
-            else:
-                paragraph.append(line)
-        close_paragraph()
-        close_list()
+    index = 0
+    while index < len(tokens):
+        token = tokens[index]
+        if token.type == "paragraph_open":
+            blocks.append(Block("p", (_inline(source, tokens[index + 1].content, token.map),)))
+            index += 3
+        elif token.type in ("bullet_list_open", "ordered_list_open"):
+            if not rich:
+                raise source.error(SINGLE_LINE, "markup.block", token.map, "", "write the text as one paragraph")
+            block, index = _list(source, tokens, index)
+            blocks.append(block)
+        else:
+            raise _refused(source, token, _first_word(token.markup or token.content), token.map)
+    if not rich:
+        if len(blocks) > 1:
+            raise source.error(SINGLE_LINE, "markup.block", tokens[3].map if len(tokens) > 3 else None, "",
+                               "write the text as one paragraph")
+        return tuple(blocks) or (Block("p", ((),)),)
     return tuple(blocks)
 
 

@@ -16,7 +16,7 @@ import typing
 from pathlib import Path
 
 from . import markup
-from .errors import Location, OutreachError, Report
+from .errors import Location, OutreachError, Report, display_path
 from .load import Mapping, Node, Scalar, Sequence, SourceFile, load_yaml
 from .model import DOCUMENT_KINDS, Contacts, Fact, Project, Site, Term, Text, iter_texts
 
@@ -189,7 +189,8 @@ class Converter:
         try:
             blocks = markup.parse(value, rich)
         except markup.MarkupError as exc:
-            self.report.error(self.source.locate(node, exc.snippet[:12] or value[:12]), exc.message, exc.code)
+            self.report.error(self.source.locate(node, exc.snippet[:12] or value.strip()[:12], line=exc.line),
+                              exc.message, exc.code, exc.help)
             blocks = ()
         for figure in bare_figures(markup.plain(blocks)):
             self.report.error(self.source.locate(node, figure), f"figure '{figure}' typed into the text",
@@ -242,7 +243,8 @@ def load_facts(source: SourceFile, report: Report) -> dict[str, Fact]:
     for fact_id, node in root.items.items():
         loc = root.keys[fact_id]
         if not FACT_ID.match(fact_id):
-            report.error(loc, f"fact id '{fact_id}' may use only a-z, 0-9 and '_'", "schema.id")
+            report.error(loc, f"fact id '{fact_id}' may use only a-z, 0-9 and '_'", "schema.id",
+                         "a fact id is written in texts as {fact_id}; rename it here and there")
             continue
         if not isinstance(node, Mapping):
             report.error(node.loc, f"expected the fields {', '.join(required)}, got {type_name(node)}", "schema.type")
@@ -326,7 +328,8 @@ def load_project(content_dir: str | Path) -> Project:
             report.diagnostics.extend(exc.diagnostics)
     for name in SPECIAL_FILES:
         if name not in sources and not any(d.location.path.endswith(name) for d in report.diagnostics):
-            report.error(Location(str(content / name)), f"missing file content/{name}", "project.missing-file")
+            report.error(Location(display_path(content / name)), f"missing file content/{name}", "project.missing-file",
+                         f"every project has content/{name}; copy it from the bundled content and fill it in")
     if report.errors:
         raise OutreachError(report.diagnostics)
 
@@ -459,13 +462,13 @@ def check_documents(documents, report: Report, contacts) -> None:
                          "to 15", "course.minutes", "split the module, or shorten it")
         if not 4 <= len(module.questions) <= 6:
             report.error(module.location, f"module '{module.id}' has {len(module.questions)} questions; it needs "
-                         "4 to 6", "course.questions")
+                         "4 to 6", "course.questions", "add or remove questions, or split the module")
         for question in module.questions:
             right = sum(choice.correct for choice in question.choices)
             where = question.location or module.location
             if not 2 <= len(question.choices) <= 5:
                 report.error(where, f"question '{question.id}' has {len(question.choices)} choices; it needs 2 to 5",
-                             "course.choices")
+                             "course.choices", "give the question 2 to 5 choices")
             if question.multiple and right < 2:
                 report.error(where, f"question '{question.id}' is multiple choice but has {right} right answers",
                              "course.answers", "mark at least two choices 'correct: true', or drop 'multiple'")
@@ -478,7 +481,7 @@ def check_documents(documents, report: Report, contacts) -> None:
         if sorted(modules) != expected:
             first = modules[min(modules)]
             report.error(first.location, f"modules of course '{course}' are numbered {sorted(modules)}; number them "
-                         f"{expected}", "course.numbers")
+                         f"{expected}", "course.numbers", "number the modules of a course 1, 2, 3, … without gaps")
 
 
 def _id_location(source: SourceFile) -> Location:

@@ -24,7 +24,33 @@ from outreach.validate import PLACEHOLDER, load_project
 
 REPO = Path(__file__).resolve().parent.parent
 
-SITE = """\
+
+def replaced(text, old, new, count: int = -1):
+    """``text`` with ``old`` replaced by ``new``; fails when ``old`` is not there, so an edit that no longer
+    applies to a changed fixture fails the test rather than leave it testing the unedited fixture."""
+    if old not in text:
+        raise AssertionError(f"the text to replace is not in the fixture: {old!r}")
+    return text.replace(old, new, count)
+
+
+class Fixture(str):
+    """Fixture text whose ``replace`` is ``replaced``: it fails when the text to replace is not found."""
+
+    def replace(self, old, new, count=-1):
+        return Fixture(replaced(str(self), old, new, count))
+
+    def __add__(self, other):
+        return Fixture(str(self) + other)
+
+
+def edit_file(path: Path, old, new, count: int = -1) -> None:
+    """Replace text in a file of a fixture project; fails when ``old`` is not in it."""
+    if isinstance(old, bytes):
+        path.write_bytes(replaced(path.read_bytes(), old, new, count))
+    else:
+        path.write_text(replaced(path.read_text(encoding="utf-8"), old, new, count), encoding="utf-8")
+
+SITE = Fixture("""\
 title: Trang thử
 description: Trang thử cho bộ kiểm thử.
 board: Ban Tuyên giáo Tỉnh ủy
@@ -33,17 +59,17 @@ edition: 2024-05-01
 home:
   heading: Tài liệu thử
   intro: Có {workers} lao động trong khu công nghiệp.
-"""
+""")
 
-CONTACTS = """\
+CONTACTS = Fixture("""\
 office: Ban Tuyên giáo Tỉnh ủy
 unit: Bộ phận chuyên trách
 address: ~
 phone: ~
 email: ~
-"""
+""")
 
-FACTS = """\
+FACTS = Fixture("""\
 workers:
   type: integer
   value: 71383
@@ -62,9 +88,9 @@ signed:
   unit: ngày ký
   as_of: "2019-03-18"
   source: Phần thứ nhất, mục II
-"""
+""")
 
-GLOSSARY = """\
+GLOSSARY = Fixture("""\
 terms:
   - id: chi-bo
     vi: chi bộ
@@ -73,9 +99,9 @@ terms:
     zh_Hans: 党支部
     ja: 党支部
     note: Tổ chức cơ sở của Đảng.
-"""
+""")
 
-LEAFLET = """\
+LEAFLET = Fixture("""\
 id: test
 kind: leaflet
 audience: Cho chủ doanh nghiệp
@@ -112,7 +138,7 @@ panels:
     scan: Quét mã
 status:
   state: draft
-"""
+""")
 
 # Translations of the fixture, per language, by msgctxt. "panels.inside_3.body"
 # is left out on purpose: it must fall back to Vietnamese with a notice.
@@ -266,17 +292,12 @@ class QuietHandler(http.server.SimpleHTTPRequestHandler):
 
 def load_errors(root: Path) -> str:
     """The formatted errors of loading a project's content, with paths as its user sees them."""
-    import os
-
     from outreach.errors import OutreachError
 
-    cwd = os.getcwd()
-    os.chdir(root)
-    try:
+    with pytest.MonkeyPatch.context() as patch:
+        patch.chdir(root)
         with pytest.raises(OutreachError) as info:
             load_project("content")
-    finally:
-        os.chdir(cwd)
     return info.value.format()
 
 

@@ -17,7 +17,7 @@ import pytest
 from outreach.build import Paths, build
 from outreach.errors import OutreachError
 
-from .conftest import fill_catalogs, write_project
+from .conftest import edit_file, fill_catalogs, replaced, write_project
 
 KO = "locales/ko/LC_MESSAGES/messages.po"
 TITLE = 'msgstr "당원과 노동조합"'
@@ -74,7 +74,7 @@ def msgfmt_rejects(root: Path) -> str:
 
 
 def test_unterminated_string_is_an_error_not_a_lost_character(translated, tmp_path):
-    root = broken(translated, tmp_path, lambda t: t.replace(TITLE, TITLE[:-1], 1))
+    root = broken(translated, tmp_path, lambda t: replaced(t, TITLE, TITLE[:-1], 1))
     number = line_of(root, TITLE[:-1])
     text = assert_refused(root, f"{KO}:{number}:17: error: unterminated string: the closing '\"' is missing "
                                 "[po.syntax]")
@@ -120,20 +120,20 @@ def test_a_catalog_cut_between_msgid_and_msgstr(translated, tmp_path):
 
 
 def test_unknown_charset_is_an_error(translated, tmp_path):
-    root = broken(translated, tmp_path, lambda t: t.replace("charset=utf-8", "charset=CHARSET"))
+    root = broken(translated, tmp_path, lambda t: replaced(t, "charset=utf-8", "charset=CHARSET"))
     number = line_of(root, "charset=CHARSET")
     assert_refused(root, f"{KO}:{number}:36: error: charset 'CHARSET' is not a known character set [po.charset]")
 
 
 def test_a_latin1_catalog_has_a_line_and_column(translated, tmp_path):
-    root = broken(translated, tmp_path, lambda t: t.replace(TITLE, 'msgstr "Caf\udce9"').encode("utf-8", "surrogateescape"))
+    root = broken(translated, tmp_path, lambda t: replaced(t, TITLE, 'msgstr "Caf\udce9"').encode("utf-8", "surrogateescape"))
     number = line_of(root, 'msgstr "Caf')
     assert_refused(root, f"{KO}:{number}:12: error: the catalog is not UTF-8 text: byte 0xe9 invalid continuation "
                          "byte (in Latin-1 or Windows-1252 it would be 'é') [po.encoding]")
 
 
 def test_whitespace_only_translation_is_an_error(translated, tmp_path):
-    root = broken(translated, tmp_path, lambda t: t.replace(TITLE, 'msgstr "   "', 1))
+    root = broken(translated, tmp_path, lambda t: replaced(t, TITLE, 'msgstr "   "', 1))
     number = line_of(root, 'msgstr "   "')
     text = assert_refused(root, f"{KO}:{number}:8: error: the translation is only white space; leave it empty "
                                 f"(msgstr \"\") while it is not translated (leaflet.test:title) [check.blank]")
@@ -235,7 +235,7 @@ def test_a_failed_build_keeps_the_published_output(translated, tmp_path):
     before = {p.relative_to(root): p.stat().st_mtime_ns for p in (root / "build").rglob("*")
               if p.is_file() and p.name != ".lock"}  # the lock is every build's own
     path = root / KO
-    path.write_text(path.read_text(encoding="utf-8").replace(TITLE, TITLE[:-1], 1), encoding="utf-8")
+    edit_file(path, TITLE, TITLE[:-1], 1)
     with pytest.raises(OutreachError):
         build(Paths(root))
     after = {p.relative_to(root): p.stat().st_mtime_ns for p in (root / "build").rglob("*")
@@ -248,9 +248,9 @@ def test_a_word_too_long_for_its_panel_names_the_panel_the_pair_and_the_source(t
     shutil.copytree(translated, root)
     path = root / "locales/en/LC_MESSAGES/messages.po"
     text = path.read_text(encoding="utf-8")
-    text = text.replace('msgid "Gặp chúng tôi."\nmsgstr ""', 'msgid "Gặp chúng tôi."\nmsgstr "Meet us."')
-    text = text.replace('msgstr "How a worker joins the Party"',
-                        'msgstr "Joining: Pneumonoultramicroscopicsilicovolcanoconiosis"')
+    text = replaced(text, 'msgid "Gặp chúng tôi."\nmsgstr ""', 'msgid "Gặp chúng tôi."\nmsgstr "Meet us."')
+    text = replaced(text, 'msgstr "How a worker joins the Party"',
+                    'msgstr "Joining: Pneumonoultramicroscopicsilicovolcanoconiosis"')
     path.write_text(text, encoding="utf-8")
     assert run(["i18n", "check"], root).returncode == 0  # 54 characters: within the 70 the field has
     result = run(["build"], root)

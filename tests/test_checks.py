@@ -9,7 +9,7 @@ import pytest
 from babel.messages.catalog import Message
 
 from outreach.i18n import checks
-from outreach.languages import EN, JA, KO, ZH_HANS, get
+from outreach.languages import EN, JA, KO, ZH_HANS
 from outreach.model import Term, Text
 from outreach.errors import Location
 
@@ -122,4 +122,9 @@ def test_check_command_points_at_the_po_entry_and_the_source(tmp_path):
     assert "error: placeholders differ from the source: missing {signed}; not in the source {signd} " \
            "(leaflet.test:panels.inside_2.body) [check.placeholders]" in first
     assert "  help: source: content/leaflets/test.yaml:" in run.stdout
-    assert get("ko") is KO
+    # the location is the translation's msgstr line, the column its opening quote
+    po = (root / "locales/ko/LC_MESSAGES/messages.po").read_text(encoding="utf-8").splitlines()
+    line, column = map(int, first.split(":")[1:3])
+    assert po[line - 1] == 'msgstr "{signd} 지시."' and column == len("msgstr ") + 1
+    assert po[line - 3] == 'msgctxt "leaflet.test:panels.inside_2.body"'
+    assert run.stdout.splitlines()[1:3] == ['    msgstr "{signd} 지시."', "           ^"]

@@ -7,9 +7,9 @@ import os
 import subprocess
 import sys
 
-from .conftest import REPO, write_project
+from .conftest import REPO, Fixture, write_project
 
-COURSE = """\
+COURSE = Fixture("""\
 id: awareness
 kind: course
 status:
@@ -17,7 +17,7 @@ status:
 title: Lớp thử
 summary: Lớp thử.
 intro: Học từng bài.
-"""
+""")
 
 
 def module(reading: str, answers: str = "abcb", key_point: str = "Nhớ.") -> str:
@@ -34,7 +34,7 @@ def module(reading: str, answers: str = "abcb", key_point: str = "Nhớ.") -> st
             f"reading: |\n{reading}example: Ví dụ.\nquestions:\n{questions}")
 
 
-TARGET = """\
+TARGET = Fixture("""\
 target_2025:
   type: integer
   value: 30
@@ -55,7 +55,7 @@ report_due:
   as_of: "2023"
   role: deadline
   source: Phần thứ tư
-"""
+""")
 
 
 def check(tmp_path, reading: str, answers: str = "abcb", facts: str = TARGET, key_point: str = "Nhớ.") -> list[str]:

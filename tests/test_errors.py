@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 
 
 from outreach.validate import load_project
 
-from .conftest import LEAFLET, REPO, load_errors, write_project
+from .conftest import LEAFLET, edit_file, load_errors, write_project
 
 
 def errors_for(tmp_path, leaflet: str | None = None, **files) -> str:
@@ -112,7 +111,7 @@ def test_a_figure_typed_into_a_text_is_an_error(tmp_path):
     assert "help: put the figure in content/facts.yaml and write its {fact_id} here" in text
 
 
-def test_document_numbers_references_and_list_numbers_are_not_figures(tmp_path):
+def test_document_numbers_references_and_list_numbers_are_not_figures(tmp_path, monkeypatch):
     from outreach.validate import bare_figures
 
     assert bare_figures("Chỉ thị số 33-CT/TW, Nghị định số 98/2014/NĐ-CP, Quy định số 342-QĐ/TW, "
@@ -120,11 +119,8 @@ def test_document_numbers_references_and_list_numbers_are_not_figures(tmp_path):
     assert bare_figures("có 12 khu với 71.383 lao động") == ["12", "71.383"]
     root = write_project(tmp_path, {"content/leaflets/test.yaml": LEAFLET.replace(
         "body: Gặp chúng tôi.", "body: |\n      1. Gặp chúng tôi.\n      2. Trao đổi.")})
-    os.chdir(root)
-    try:
-        load_project("content")
-    finally:
-        os.chdir(REPO)
+    monkeypatch.chdir(root)
+    load_project("content")  # raises on an error
 
 
 # ---------------------------------------------------------------- hostile and broken YAML
@@ -154,7 +150,7 @@ def test_a_nul_byte_is_a_located_error(tmp_path):
 def test_a_latin1_byte_has_a_line_and_column(tmp_path):
     root = write_project(tmp_path)
     path = root / "content/leaflets/test.yaml"
-    path.write_bytes(path.read_bytes().replace("Tờ rơi thử.".encode(), b"T\xe9 thu."))
+    edit_file(path, "Tờ rơi thử.".encode(), b"T\xe9 thu.")
     status, err = check_cli(root)
     assert status == 1
     lines = err.splitlines()
@@ -239,5 +235,5 @@ def test_a_javascript_link_is_a_located_error(tmp_path):
     leaflet = LEAFLET.replace("body: Gặp chúng tôi.", 'body: "[Gặp](javascript:alert(document.cookie)) chúng tôi."')
     text = errors_for(tmp_path, leaflet)
     assert text.splitlines()[0] == ("content/leaflets/test.yaml:23:18: error: link target "
-                                    "'javascript:alert(document.cookie' is not a web address, mailto:, tel: or site "
+                                    "'javascript:alert(document.cookie)' is not a web address, mailto:, tel: or site "
                                     "path [markup.link-target]")

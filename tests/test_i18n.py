@@ -22,7 +22,7 @@ from outreach.model import Fact
 from outreach.render.common import TEMPLATES
 from outreach.validate import load_project
 
-from .conftest import REPO, write_project
+from .conftest import REPO, edit_file, write_project
 
 
 def extract(root: Path):
@@ -94,7 +94,7 @@ def test_update_never_drops_a_translation_across_a_history(tmp_path):
 
     # 1. the source of a text changes: fuzzy, translation kept, previous source recorded
     leaflet = root / "content/leaflets/test.yaml"
-    leaflet.write_text(leaflet.read_text().replace("scan: Quét mã", "scan: Quét mã QR"), encoding="utf-8")
+    edit_file(leaflet, "scan: Quét mã", "scan: Quét mã QR")
     _update(root)
     message = _po(root).get("Quét mã QR", context="leaflet.test:panels.back.scan")
     assert message.string == "Scan the code" and message.fuzzy
@@ -123,14 +123,14 @@ def test_update_never_drops_a_translation_across_a_history(tmp_path):
     assert "#~" not in catalogs.po_path(root / "locales", EN).read_text()
 
     # 4. the document is renamed: its translations are offered again (fuzzy), the old ones kept obsolete
-    leaflet.write_text(leaflet.read_text().replace("id: test", "id: renamed"), encoding="utf-8")
+    edit_file(leaflet, "id: test", "id: renamed")
     _update(root)
     renamed = _po(root).get("Đề nghị", context="leaflet.renamed:panels.inside_3.heading")
     assert renamed.string == "Our request" and renamed.fuzzy
     assert '#~ msgstr "Our request"' in catalogs.po_path(root / "locales", EN).read_text()
 
     # 5. and renamed back: translated as before
-    leaflet.write_text(leaflet.read_text().replace("id: renamed", "id: test"), encoding="utf-8")
+    edit_file(leaflet, "id: renamed", "id: test")
     _update(root)
     again = _po(root).get("Đề nghị", context="leaflet.test:panels.inside_3.heading")
     assert again.string == "Our request" and not again.fuzzy

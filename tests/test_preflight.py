@@ -305,7 +305,9 @@ def test_every_pack_passes_and_is_complete(fixture_build):
         assert manifest["trim_mm"] == [297, 210] and manifest["bleed_mm"] == 3 and manifest["pages"] == 2
         assert manifest["languages"] == ["vi", name.split(".vi-")[1]]
         assert manifest["colour"].startswith("CMYK (4/4), PDF/X-4")
-        assert "folds" not in manifest or True
+        assert manifest["folding"].startswith("DL letter fold (roll fold) from A4 landscape, 2 pages")
+        assert "folds at 97 and 197 mm from the left trim edge" in manifest["folding"]
+        assert manifest["binding"] == "none"
         press = folder / f"{name}.press.pdf"
         assert manifest["files"][0]["sha256"] == __import__("hashlib").sha256(press.read_bytes()).hexdigest()
         readme = (folder / "README.txt").read_text()

@@ -17,7 +17,7 @@ from outreach import preflight as pf
 from outreach.build import Paths, build
 from outreach.errors import OutreachError
 
-from .conftest import LEAFLET, fill_catalogs, pdffonts, write_project
+from .conftest import LEAFLET, Fixture, fill_catalogs, pdffonts, write_project
 
 PAIRS = ("vi-en", "vi-ko", "vi-zh-Hans", "vi-ja")
 SAFE = 4 * pf.MM
@@ -207,13 +207,13 @@ def test_the_draft_label_shows_below_the_page_inside_the_sheet(bundled_build, tm
 
 SIGNED = LEAFLET.replace("status:\n  state: draft",
                          "status:\n  state: approved\n  by: Trưởng Ban Tuyên giáo\n  date: 2026-11-20")
-FILLED = """\
+FILLED = Fixture("""\
 office: Ban Tuyên giáo Tỉnh ủy
 unit: Bộ phận chuyên trách
 address: Số nhà, đường, phường
 phone: "0000 000 000"
 email: contact@example.org
-"""
+""")
 
 
 def test_a_document_cannot_be_approved_while_the_site_address_is_a_placeholder(tmp_path):

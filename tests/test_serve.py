@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import fill_catalogs, write_project
+from .conftest import fill_catalogs, replaced, write_project
 from .test_browser import CHROMIUM, LANGS, browser  # noqa: F401  (browser: Debian's Chromium, a fixture)
 
 playwright = pytest.importorskip("playwright.sync_api")
@@ -121,13 +121,13 @@ def test_an_error_shows_over_the_last_good_page_and_clears_when_fixed(server, ta
     tab.goto(f"{server.url}en/leaflets/test/")
     leaflet = project / "content/leaflets/test.yaml"
     good = leaflet.read_text(encoding="utf-8")
-    leaflet.write_text(good.replace("    heading: Đề nghị", "    headng: Đề nghị"), encoding="utf-8")
+    leaflet.write_text(replaced(good, "    heading: Đề nghị", "    headng: Đề nghị"), encoding="utf-8")
     tab.wait_for_selector("#outreach-errors", timeout=30000)
     shown = tab.inner_text("#outreach-errors")
     assert re.search(r"content/leaflets/test\.yaml:\d+:\d+: error: unknown field 'headng'", shown), shown
     assert "headng: Đề nghị" in shown and "help:" in shown
     assert "How a worker joins the Party" in tab.inner_text("article")  # the last good page, underneath
-    leaflet.write_text(good.replace("Gặp chúng tôi.", "Hãy gặp chúng tôi."), encoding="utf-8")
+    leaflet.write_text(replaced(good, "Gặp chúng tôi.", "Hãy gặp chúng tôi."), encoding="utf-8")
     tab.wait_for_selector("#outreach-errors", state="detached", timeout=30000)
     tab.wait_for_function("document.querySelector('article').innerText.includes('Hãy gặp chúng tôi')",
                           timeout=30000)

@@ -6,6 +6,7 @@ import json
 import subprocess
 
 import pytest
+import yaml
 
 from outreach.build import Paths, build
 from outreach.errors import OutreachError
@@ -14,15 +15,15 @@ from outreach.languages import JA, KO
 from outreach.render.common import TEMPLATES
 from outreach.validate import load_project
 
-from .conftest import CONTACTS, LEAFLET, REPO, fill_catalogs, load_errors, pdftotext, write_project
+from .conftest import LEAFLET, REPO, Fixture, edit_file, fill_catalogs, load_errors, pdftotext, write_project
 
-FILLED_CONTACTS = """\
+FILLED_CONTACTS = Fixture("""\
 office: Ban Tuyên giáo Tỉnh ủy
 unit: Bộ phận chuyên trách
 address: Số nhà, đường, phường
 phone: "0000 000 000"
 email: contact@example.org
-"""
+""")
 
 
 def _update(root):
@@ -33,9 +34,7 @@ def test_a_changed_source_shows_an_outdated_notice_and_blocks_the_press_file(tmp
     root = write_project(tmp_path)
     fill_catalogs(root)
     leaflet = root / "content/leaflets/test.yaml"
-    leaflet.write_text(leaflet.read_text(encoding="utf-8").replace("body: Chỉ thị ngày {signed}.",
-                                                                   "body: Chỉ thị của Ban Bí thư ngày {signed}."),
-                       encoding="utf-8")
+    edit_file(leaflet, "body: Chỉ thị ngày {signed}.", "body: Chỉ thị của Ban Bí thư ngày {signed}.")
     _update(root)
     entry = catalogs.read_catalog(catalogs.po_path(root / "locales", KO)).get(
         "Chỉ thị của Ban Bí thư ngày {signed}.", "leaflet.test:panels.inside_2.body")
@@ -93,8 +92,11 @@ def test_approval_needs_who_and_when_and_the_contacts(tmp_path):
     signed = LEAFLET.replace("status:\n  state: draft",
                              "status:\n  state: approved\n  by: Trưởng Ban Tuyên giáo\n  date: 2026-11-20")
     root = write_project(tmp_path / "b", {"content/leaflets/test.yaml": signed})
-    assert "[status.contacts]" in load_errors(root) and "[status.incomplete]" not in load_errors(root)
-    assert CONTACTS  # the fixture's contacts are empty on purpose
+    # the fixture's contacts are empty on purpose: the error names the fields that are
+    contacts = yaml.safe_load((root / "content/contacts.yaml").read_text(encoding="utf-8"))
+    assert sorted(field for field, value in contacts.items() if value is None) == ["address", "email", "phone"]
+    text = load_errors(root)
+    assert "[status.contacts]" in text and "[status.incomplete]" not in text
 
 
 def test_draft_and_approved_press_files(tmp_path):
@@ -123,7 +125,7 @@ def test_a_broken_translation_stops_the_build_and_keeps_the_previous_output(tmp_
     build(Paths(root))
     before = (root / "build/site/ko/leaflets/test/index.html").read_bytes()
     po = catalogs.po_path(root / "locales", KO)
-    po.write_text(po.read_text(encoding="utf-8").replace("{signed} 지시.", "{signd} 지시."), encoding="utf-8")
+    edit_file(po, "{signed} 지시.", "{signd} 지시.")
     with pytest.raises(OutreachError) as info:
         build(Paths(root))
     assert "error: placeholders differ from the source: missing {signed}; not in the source {signd}" \

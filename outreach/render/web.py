@@ -340,7 +340,8 @@ def run_mkdocs(config_file: Path, language: Language) -> None:
     except MkDocsException as exc:
         details = "; ".join(r.getMessage() for r in handler.records) or str(exc)
         raise OutreachError(Diagnostic(Location(str(config_file)), f"mkdocs failed for {language.code}: {details}",
-                                       "site.mkdocs", "the generated pages are kept in build/.work for a look")) from None
+                                       "site.mkdocs",
+                                       hint="the generated pages are kept in build/.work for a look")) from None
     finally:
         logger.removeHandler(handler)
 
@@ -358,7 +359,7 @@ def disable_alternate_prefetch(site_dir: Path) -> None:
         if text.count(ALTERNATE_SELECTOR) != 1:
             raise OutreachError(Diagnostic(Location(str(bundle)), "the theme's script no longer has the expected "
                                            "alternate-link selector", "site.theme",
-                                           "check disable_alternate_prefetch against this mkdocs-material version"))
+                                           hint="check disable_alternate_prefetch against this mkdocs-material version"))
         bundle.write_text(text.replace(ALTERNATE_SELECTOR, '"link[rel=alternate][data-md-prefetch]"'),
                           encoding="utf-8")
 
@@ -567,7 +568,7 @@ def share_cards(env, site_dir: Path, language: Language, pages: list[Page], site
             made = sorted((Path(tmp) / "png").glob("card-*.png"), key=lambda p: int(p.stem.rsplit("-", 1)[1]))
             if len(made) != len(pages):
                 raise OutreachError(Diagnostic(Location(str(pdf)), f"{len(made)} share cards for {len(pages)} pages",
-                                               "site.cards", "a page title too long for one card?"))
+                                               "site.cards", hint="a page title too long for one card?"))
             for page, png in zip(pages, made):
                 png.rename(Path(tmp) / "png" / f"{card_name(page.url)}.png")
             (Path(tmp) / "png").rename(stored)
@@ -596,7 +597,7 @@ def finish_offline(site_dir: Path) -> None:
         text = text.replace(IFRAME_WORKER_CDN, local)
         if EXTERNAL_SCRIPT.search(text):
             raise OutreachError(Diagnostic(Location(str(page)), "the offline pack loads a script from the network",
-                                           "site.offline", "the pack must open with no connection"))
+                                           "site.offline", hint="the pack must open with no connection"))
         page.write_text(text, encoding="utf-8")
 
 
