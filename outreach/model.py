@@ -88,6 +88,10 @@ class Term:
     ja: str = spec("approved Japanese rendering")
     note: Text = spec("what the term means, for readers and translators")
     variants: tuple[str, ...] = spec("other accepted renderings, any language", required=False, default=())
+    everyday: bool = spec("true for an everyday word (worker, trade union): in the glossary, but not linked or marked "
+                          "in the texts", required=False, default=False)
+    codes: bool = spec("true for the term that explains document codes such as 33-CT/TW: pages link each code "
+                       "to it", required=False, default=False)
 
     def rendering(self, catalog_id: str) -> str:
         return self.vi if catalog_id == "vi" else getattr(self, catalog_id)
