@@ -134,7 +134,7 @@ class Localizer:
                 continue
 
             def replace(match: re.Match) -> str:
-                code = match.group("code")
+                code = match.groupdict().get("code")
                 term = by_form.get(CODE_TERM if code else match.group("form").casefold())
                 key = f"code:{code}" if code else term.id if term else ""
                 if term is None or key in self._seen or (term.everyday and not code):
