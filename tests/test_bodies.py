@@ -135,3 +135,27 @@ def test_names_fill_the_printed_and_web_pages(fixture_build):
     assert "Ban Tuyên giáo Tỉnh ủy" in page  # the fixture's board, typed out
     assert "{" + "ban_tuyen_giao}" not in page
     assert SITE  # the fixture keeps names typed out: bodies.yaml is optional
+
+
+def test_a_translation_names_bodies_through_the_registry():
+    """A short form may be written out in full, and a translation may name a body the Vietnamese only implies;
+    a body or a fact the source names may not go missing, nor a fact be added."""
+    from babel.messages.catalog import Message
+
+    from outreach.i18n import checks
+    from outreach.languages import get
+
+    ctx = checks.Context(get("en"), (), (), {"dang_uy_khoi_ngan": "dang_uy_khoi"},
+                         frozenset({"dang_uy_khoi", "dang_uy_khoi_ngan", "tinh", "ban_to_chuc"}))
+
+    def codes(source, translation):
+        message = Message(source, translation, context="chapter.x:body")
+        return [problem.message for problem in checks.check_placeholders(message, ctx)]
+
+    assert codes("{dang_uy_khoi_ngan} họp.", "The {dang_uy_khoi} meets.") == []
+    assert codes("{dang_uy_khoi} và {dang_uy_khoi_ngan}.", "The {dang_uy_khoi} and it.") == []
+    assert codes("Tỉnh có {workers} lao động.", "{tinh} has {workers} workers.") == []
+    assert codes("{ban_to_chuc} chủ trì.", "The Organization Board leads.") == [
+        "placeholders differ from the source: missing {ban_to_chuc}"]
+    assert codes("Tỉnh có lao động.", "{tinh} has {workers} workers.") == [
+        "placeholders differ from the source: not in the source {tinh}, {workers}"]

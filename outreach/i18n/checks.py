@@ -81,15 +81,15 @@ def check_placeholders(message: Message, ctx: Context) -> Iterator[Problem]:
     # the Vietnamese only implies ("Tỉnh" → "{tinh}성"), through the registry too
     full = {ctx.short_forms.get(name, name) for name in source}
     named = {ctx.short_forms.get(name, name) for name in target}
-    if source != target and full <= named and not {name for name in named - full if name not in ctx.bodies}:
+    if source == target or (full <= named and not {name for name in named - full if name not in ctx.bodies}):
         return
-        missing, extra = sorted(source - target), sorted(target - source)
-        parts = []
-        if missing:
-            parts.append("missing " + ", ".join(f"{{{name}}}" for name in missing))
-        if extra:
-            parts.append("not in the source " + ", ".join(f"{{{name}}}" for name in extra))
-        yield Problem("check.placeholders", "placeholders differ from the source: " + "; ".join(parts))
+    missing, extra = sorted(source - target), sorted(target - source)
+    parts = []
+    if missing:
+        parts.append("missing " + ", ".join(f"{{{name}}}" for name in missing))
+    if extra:
+        parts.append("not in the source " + ", ".join(f"{{{name}}}" for name in extra))
+    yield Problem("check.placeholders", "placeholders differ from the source: " + "; ".join(parts))
 
 
 PYTHON_FORMAT = re.compile(r"%\((\w+)\)[sd]")
