@@ -201,7 +201,7 @@ def _term_pattern(terms: tuple[Term, ...], language: Language) -> tuple[re.Patte
     else:
         plural = "(?:s|es)?" if language.code == "en" else ""
         word = rf"(?<![\w])(?P<form>{forms}){plural}(?![\w])"
-    code = rf"(?-i:(?P<code>(?<![\w/]){DOCUMENT_NUMBER.pattern}))" if CODE_TERM in by_form else "(?!)"
+    code = rf"(?-i:(?P<code>(?<![0-9A-Za-z/]){DOCUMENT_NUMBER.pattern}))" if CODE_TERM in by_form else "(?!)"
     pattern = re.compile(f"{code}|{word}" if forms else code, re.IGNORECASE)
     _PATTERNS[key] = (pattern, by_form)
     return _PATTERNS[key]
