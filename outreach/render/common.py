@@ -76,6 +76,10 @@ class Localizer:
     def _notices(self):
         return self.env.get_template("notices.j2").make_module({"_": self.ui, "lang": self.language})
 
+    @cached_property
+    def _term_macros(self):
+        return self.env.get_template("terms.j2").make_module({"_": self.ui, "lang": self.language})
+
     def rendered(self, text: Text) -> Rendered:
         result = self.translator.text(text)
         if result.is_fallback:
@@ -120,7 +124,7 @@ class Localizer:
         if not self._terms:
             return body
         pattern, by_form = _term_pattern(self._terms, language)
-        macros = self.env.get_template("terms.j2").make_module({"_": self.ui, "lang": self.language})
+        macros = self._term_macros
         out, depth = [], 0
         for token in _TAG_OR_TEXT.findall(body):
             if token.startswith("<"):
