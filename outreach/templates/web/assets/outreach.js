@@ -137,6 +137,7 @@
     popover = null;
     if (opener) {
       opener.setAttribute("aria-expanded", "false");
+      opener.removeAttribute("aria-controls");
       if (refocus) opener.focus();
       opener = null;
     }
@@ -175,13 +176,13 @@
     popover.style.left = (left + window.pageXOffset) + "px";
     popover.style.top = (box.bottom + window.pageYOffset + 6) + "px";
     link.setAttribute("aria-expanded", "true");
+    link.setAttribute("aria-controls", popover.id);
     popover.focus();
   }
 
   Array.prototype.forEach.call(document.querySelectorAll("a.term"), function (link) {
     link.setAttribute("aria-haspopup", "dialog");
     link.setAttribute("aria-expanded", "false");
-    link.setAttribute("aria-controls", "term-popover");
   });
   document.addEventListener("click", function (event) {
     var link = event.target.closest ? event.target.closest("a.term") : null;
