@@ -515,7 +515,7 @@ def convert_file(name: str, source: SourceFile, report: Report, fact_ids, body_i
     if name == "glossary.yaml":
         return _load_glossary(source, report, fact_ids, body_ids)
     if name == "bodies.yaml":
-        return load_bodies(source, report, fact_ids)
+        return tuple(load_bodies(source, report, ()).values())  # for extraction; load_project checks the ids
     if name in OPTIONAL_FILES:
         return MISSING
     if name == "facts.yaml" or base == "facts.yaml" or name.startswith("facts/") or "/facts/" in name:
