@@ -28,6 +28,8 @@ from markdown_it.token import Token
 LINK_TARGET = re.compile(r"^(https?://[^\s<>\"]+|mailto:[^\s<>\"]+|tel:\+?[0-9 .-]+|/[^\s<>\"]*|#[\w-]+)$")
 EMPHASIS = {"**": ("strong", "strong emphasis"), "*": ("em", "emphasis")}
 CJK = re.compile(r"[\u3000-\u30ff\u3400-\u9fff\uf900-\ufaff\uff00-\uffef]")
+# Hangul too: a Korean particle follows its noun with no space ("**{ban_to_chuc}**는")
+CJK_OR_HANGUL = re.compile(r"[\u1100-\u11ff\u3000-\u30ff\u3130-\u318f\u3400-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef]")
 SINGLE_LINE = "this field takes one line of text, without lists or paragraphs"
 
 # The rules of the subset, then the rules of the syntax it refuses: those are on only so that their syntax
@@ -88,7 +90,7 @@ class Block:
 
 
 def _emphasis(state: StateInline, silent: bool) -> bool:
-    """markdown-it's emphasis rule, with CommonMark's flanking rules relaxed next to CJK text. CJK has no spaces
+    """markdown-it's emphasis rule, with CommonMark's flanking rules relaxed next to CJK and Hangul text. CJK has no spaces
     between words, so strong text ending in a full stop runs on into the next word ("**不经营企业。**管理权"):
     CommonMark would not let that '**' close. Next to a CJK character a run opens unless a space follows it and
     closes unless a space precedes it, as the earlier parser of this subset did everywhere."""
@@ -100,7 +102,7 @@ def _emphasis(state: StateInline, silent: bool) -> bool:
     before = state.src[start - 1] if start > 0 else " "
     after = state.src[end] if end < state.posMax else " "
     can_open, can_close = scanned.can_open, scanned.can_close
-    if CJK.match(before) or CJK.match(after):
+    if CJK_OR_HANGUL.match(before) or CJK_OR_HANGUL.match(after):
         can_open, can_close = not after.isspace(), not before.isspace()
     for _ in range(scanned.length):
         token = state.push("text", "", 0)

@@ -56,6 +56,25 @@ class Fact:
     role: str = "figure"  # "figure", or "target"/"deadline": a goal or a due date the plan sets for as_of
 
 
+# ---------------------------------------------------------------- names of bodies
+
+
+BodyKind = Literal["province", "party", "state", "mass"]
+
+
+@dataclass(frozen=True)
+class Body:
+    """The name of a Party or state body, a mass organisation or the province: one entry, used in texts as
+    {id} (like a fact) and translated in the catalogs, so that a renamed body is one edit plus its
+    translations."""
+
+    kind: BodyKind = spec("province, party (a Party body), state (a state body) or mass (a mass organisation)")
+    name: Text = spec("the name as the texts write it in Vietnamese; translated in the catalogs")
+    short_for: Optional[str] = spec("id of the body whose full name this one shortens", required=False)
+    id: str = field(default="", compare=False, metadata={"internal": True, "doc": ""})
+    location: Location = field(default=None, compare=False, metadata={"internal": True, "doc": ""})
+
+
 # ---------------------------------------------------------------- glossary
 
 
@@ -69,6 +88,10 @@ class Term:
     ja: str = spec("approved Japanese rendering")
     note: Text = spec("what the term means, for readers and translators")
     variants: tuple[str, ...] = spec("other accepted renderings, any language", required=False, default=())
+    everyday: bool = spec("true for an everyday word (worker, trade union): in the glossary, but not linked or marked "
+                          "in the texts", required=False, default=False)
+    codes: bool = spec("true for the term that explains document codes such as 33-CT/TW: pages link each code "
+                       "to it", required=False, default=False)
 
     def rendering(self, catalog_id: str) -> str:
         return self.vi if catalog_id == "vi" else getattr(self, catalog_id)
@@ -332,11 +355,12 @@ class Project:
     documents: tuple[Document, ...]
     sources: tuple[str, ...] = ()  # every file read, for change detection
     names: tuple[str, ...] = ()  # proper names that keep their Vietnamese spelling in translations
+    bodies: dict[str, Body] = field(default_factory=dict)  # names of bodies and the province, by placeholder id
 
     def texts(self) -> list[Text]:
         """Every translatable text, in a stable order (files, then fields)."""
         found: list[Text] = []
-        for record in (self.site, self.contacts, *self.glossary, *self.documents):
+        for record in (self.site, self.contacts, *self.bodies.values(), *self.glossary, *self.documents):
             found.extend(iter_texts(record))
         return found
 

@@ -39,7 +39,7 @@ if TYPE_CHECKING:
 
 def localizers_for(project: Project, paths: Paths, languages=LANGUAGES) -> dict[str, Localizer]:
     env = environment()
-    return {lang.code: Localizer(Translator.load(lang, paths.locales, project.facts), env)
+    return {lang.code: Localizer(Translator.load(lang, paths.locales, project.facts, project.bodies), env)
             for lang in languages}
 
 

@@ -18,7 +18,7 @@ from pathlib import Path
 from . import markup
 from .errors import Location, OutreachError, Report, display_path
 from .load import Mapping, Node, Scalar, Sequence, SourceFile, load_yaml
-from .model import DOCUMENT_KINDS, Contacts, Fact, Project, Site, Term, Text, iter_texts
+from .model import DOCUMENT_KINDS, Body, Contacts, Fact, Project, Site, Term, Text, iter_texts
 
 PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
 # Digits that are not figures: document numbers ("33-CT/TW", "98/2014/NĐ-CP") and references to
@@ -39,7 +39,7 @@ STABLE_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 FACT_TYPES = ("integer", "percent", "date", "range", "year")
 FACT_ROLES = ("figure", "target", "deadline")
 SPECIAL_FILES = ("site.yaml", "contacts.yaml", "facts.yaml", "glossary.yaml")
-OPTIONAL_FILES = ("names.yaml",)
+OPTIONAL_FILES = ("names.yaml", "bodies.yaml")
 MISSING = object()
 
 
@@ -67,12 +67,15 @@ def placeholders_in(text: str) -> list[str]:
 class Converter:
     """Converts the nodes of one file, collecting diagnostics in ``report``."""
 
-    def __init__(self, source: SourceFile, prefix: str, label: str, report: Report, fact_ids):
+    def __init__(self, source: SourceFile, prefix: str, label: str, report: Report, fact_ids, body_ids=frozenset(),
+                 placeholders: bool = True):
         self.source = source
         self.prefix = prefix  # msgctxt prefix, e.g. "leaflet.owners"
         self.label = label  # for translator comments, e.g. "Leaflet 'owners'"
         self.report = report
         self.fact_ids = fact_ids
+        self.body_ids = body_ids  # names of bodies (content/bodies.yaml), also written {id} in texts
+        self.placeholders = placeholders  # false where a text may not hold a placeholder (a body's own name)
 
     # -- entry point
     def record(self, node: Node, cls, path: tuple[str, ...] = (), docs: tuple[str, ...] = ()):
@@ -155,6 +158,9 @@ class Converter:
         if not ok:
             self.report.error(node.loc, f"expected {expected}, got {type_name(node)}", "schema.type")
             return MISSING
+        if tp is str and path and path[-1] == "short_for" and node.value not in self.body_ids:
+            self.report.error(node.loc, f"unknown body '{node.value}'{suggest(node.value, self.body_ids)}",
+                              "schema.reference", "name a body from content/bodies.yaml")
         if tp is str and path and path[-1] == "fact" and node.value not in self.fact_ids:
             self.report.error(node.loc, f"unknown fact '{node.value}'{suggest(node.value, self.fact_ids)}",
                               "schema.reference", "name a fact from content/facts.yaml or content/facts/")
@@ -173,14 +179,21 @@ class Converter:
         space = meta.get("space")
         names = tuple(dict.fromkeys(placeholders_in(value)))
         for name in names:
-            if not FACT_ID.match(name):
+            if not self.placeholders:
                 self.report.error(self.source.locate(node, "{" + name + "}"),
-                                  f"'{{{name}}}' is not a placeholder; braces are kept for facts",
-                                  "text.placeholder", "write {fact_id} with an id from content/facts.yaml")
-            elif name not in self.fact_ids:
+                                  f"'{{{name}}}': a body's name is written out, without placeholders",
+                                  "text.placeholder", "write the name in full here")
+            elif not FACT_ID.match(name):
                 self.report.error(self.source.locate(node, "{" + name + "}"),
-                                  f"unknown placeholder '{{{name}}}'{suggest(name, self.fact_ids)}",
-                                  "text.placeholder", "placeholders name a fact in content/facts.yaml")
+                                  f"'{{{name}}}' is not a placeholder; braces are kept for facts and names of bodies",
+                                  "text.placeholder", "write {fact_id} with an id from content/facts.yaml, or "
+                                  "{body_id} with an id from content/bodies.yaml")
+            elif name not in self.fact_ids and name not in self.body_ids:
+                known = [*self.fact_ids, *self.body_ids]
+                self.report.error(self.source.locate(node, "{" + name + "}"),
+                                  f"unknown placeholder '{{{name}}}'{suggest(name, known)}",
+                                  "text.placeholder",
+                                  "placeholders name a fact in content/facts.yaml or a body in content/bodies.yaml")
         stray = PLACEHOLDER.sub("", value)
         for brace in "{}":
             if brace in stray:
@@ -342,17 +355,19 @@ def load_project(content_dir: str | Path) -> Project:
                 continue
             facts[fact_id] = fact
     fact_ids = set(facts)
+    bodies = load_bodies(sources["bodies.yaml"], report, fact_ids) if "bodies.yaml" in sources else {}
+    body_ids = frozenset(bodies)
 
-    site = convert_file("site.yaml", sources["site.yaml"], report, fact_ids)
-    contacts = convert_file("contacts.yaml", sources["contacts.yaml"], report, fact_ids)
-    glossary = convert_file("glossary.yaml", sources["glossary.yaml"], report, fact_ids)
+    site = convert_file("site.yaml", sources["site.yaml"], report, fact_ids, body_ids)
+    contacts = convert_file("contacts.yaml", sources["contacts.yaml"], report, fact_ids, body_ids)
+    glossary = convert_file("glossary.yaml", sources["glossary.yaml"], report, fact_ids, body_ids)
 
     documents = []
     seen: dict[tuple[str, str], Location] = {}
     for name, source in sources.items():
         if name in SPECIAL_FILES or name in OPTIONAL_FILES or name.startswith("facts/"):
             continue
-        document = convert_file(name, source, report, fact_ids)
+        document = convert_file(name, source, report, fact_ids, body_ids)
         if document is MISSING:
             continue
         key = (document.kind, document.id)
@@ -377,7 +392,7 @@ def load_project(content_dir: str | Path) -> Project:
     names = _load_names(sources.get("names.yaml"), report)
     report.raise_if_errors()
     return Project(site, contacts, facts, glossary, tuple(documents),
-                   tuple(str(content / name) for name in sources), names)
+                   tuple(str(content / name) for name in sources), names, bodies)
 
 
 def _load_names(source: SourceFile | None, report: Report) -> tuple[str, ...]:
@@ -489,7 +504,7 @@ def _id_location(source: SourceFile) -> Location:
     return node.loc if node is not None else Location(source.path, 1, 1)
 
 
-def convert_file(name: str, source: SourceFile, report: Report, fact_ids):
+def convert_file(name: str, source: SourceFile, report: Report, fact_ids, body_ids=frozenset()):
     """One content file → its record (or MISSING), by the file's name or its ``kind``."""
     root = source.root
     if root is None:
@@ -497,11 +512,13 @@ def convert_file(name: str, source: SourceFile, report: Report, fact_ids):
         return MISSING
     base = Path(name).name
     if name == "site.yaml":
-        return Converter(source, "site", "Site", report, fact_ids).record(root, Site)
+        return Converter(source, "site", "Site", report, fact_ids, body_ids).record(root, Site)
     if name == "contacts.yaml":
-        return Converter(source, "contacts", "Contacts", report, fact_ids).record(root, Contacts)
+        return Converter(source, "contacts", "Contacts", report, fact_ids, body_ids).record(root, Contacts)
     if name == "glossary.yaml":
-        return _load_glossary(source, report, fact_ids)
+        return _load_glossary(source, report, fact_ids, body_ids)
+    if name == "bodies.yaml":
+        return tuple(load_bodies(source, report, ()).values())  # for extraction; load_project checks the ids
     if name in OPTIONAL_FILES:
         return MISSING
     if name == "facts.yaml" or base == "facts.yaml" or name.startswith("facts/") or "/facts/" in name:
@@ -521,16 +538,49 @@ def convert_file(name: str, source: SourceFile, report: Report, fact_ids):
         return MISSING
     doc_id = str(id_node.value) if isinstance(id_node, Scalar) else Path(name).stem
     label = f"{cls.__name__} '{doc_id}'"
-    return Converter(source, f"{kind_node.value}.{doc_id}", label, report, fact_ids).record(root, cls)
+    return Converter(source, f"{kind_node.value}.{doc_id}", label, report, fact_ids, body_ids).record(root, cls)
 
 
-def _load_glossary(source: SourceFile, report: Report, fact_ids) -> tuple[Term, ...]:
+def load_bodies(source: SourceFile, report: Report, fact_ids) -> dict[str, Body]:
+    """content/bodies.yaml: under 'bodies:', each body's placeholder id → its kind and Vietnamese name."""
+    bodies: dict[str, Body] = {}
+    root = source.root
+    node = root.items.get("bodies") if isinstance(root, Mapping) else None
+    if not isinstance(node, Mapping):
+        report.error(root.loc if root is not None else Location(source.path, 1, 1),
+                     "bodies.yaml needs the bodies under 'bodies:', each id mapped to its kind and name",
+                     "schema.missing", "write 'bodies:', then '  tinh_uy:' with 'kind:' and 'name:' under it")
+        return bodies
+    for key, key_loc in node.keys.items():
+        if not FACT_ID.match(str(key)):
+            report.error(key_loc, f"body id '{key}' may use only a-z, 0-9 and '_', starting with a letter",
+                         "schema.id", "the id is written in texts as {id}, like a fact")
+            continue
+        if key in fact_ids:
+            report.error(key_loc, f"body id '{key}' is also a fact's id", "schema.duplicate-id",
+                         "give the body an id no fact has: texts write both as {id}")
+            continue
+    ids = frozenset(key for key in node.keys if FACT_ID.match(str(key)) and key not in fact_ids)
+    for key in [k for k in node.keys if k in ids]:
+        converter = Converter(source, f"body.{key}", f"Name of a body '{key}'", report, fact_ids, ids,
+                              placeholders=False)
+        body = converter.record(node.items[key], Body)
+        if body is MISSING:
+            continue
+        if body.short_for == key:
+            report.error(node.items[key].items["short_for"].loc, f"body '{key}' cannot shorten itself",
+                         "schema.reference")
+        bodies[key] = dataclasses.replace(body, id=key, location=key_loc)
+    return bodies
+
+
+def _load_glossary(source: SourceFile, report: Report, fact_ids, body_ids=frozenset()) -> tuple[Term, ...]:
     root = source.root
     terms_node = root.items.get("terms") if isinstance(root, Mapping) else None
     if not isinstance(terms_node, Sequence):
         report.error(Location(source.path, 1, 1), "glossary.yaml needs a list under 'terms:'", "schema.missing")
         return ()
-    converter = Converter(source, "glossary", "Glossary", report, fact_ids)
+    converter = Converter(source, "glossary", "Glossary", report, fact_ids, body_ids)
     terms = converter.value(terms_node, tuple[Term, ...], (), (), {})
     return () if terms is MISSING else terms
 

@@ -229,7 +229,10 @@ def hostile_msgstr(message, catalog_id: str) -> str:
         return base  # the back panel has the contacts, with payloads; the same field kinds are inside
     if (message.context or "").startswith(("contacts:", "site:board")):
         space = True  # printed on the leaflet's back panel too
-    attack = SHORT if space else ALL if message.context else payload(short=message.id in SHORT_UI, key=message.id)
+    # the glossary popover's labels take a short payload out of turn, so that adding them leaves every other
+    # label's payload (and so the printed layouts) as it was
+    late = not message.context and all(path.endswith("templates/terms.j2") for path, _ in message.locations)
+    attack = SHORT if space or late else ALL if message.context else payload(short=message.id in SHORT_UI, key=message.id)
     if not message.context and message.id not in SHORT_UI:
         attack += " " + UI_LINK
     if catalog_id == "ko":

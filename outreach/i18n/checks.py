@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import functools
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Callable, Iterator
 
 from babel.messages.catalog import Message
@@ -49,6 +49,8 @@ class Context:
     language: Language
     terms: tuple[Term, ...]
     names: tuple[str, ...]  # proper names that keep Vietnamese letters in every language
+    short_forms: dict[str, str] = field(default_factory=dict)  # a body's short name → its full name (bodies.yaml)
+    bodies: frozenset[str] = frozenset()  # ids of the names of bodies (bodies.yaml)
 
 
 Check = Callable[[Message, Context], Iterator[Problem]]
@@ -74,14 +76,20 @@ def _plain(message: Message, string: str) -> str:
 
 def check_placeholders(message: Message, ctx: Context) -> Iterator[Problem]:
     source, target = set(PLACEHOLDER.findall(message.id)), set(PLACEHOLDER.findall(message.string))
-    if source != target:
-        missing, extra = sorted(source - target), sorted(target - source)
-        parts = []
-        if missing:
-            parts.append("missing " + ", ".join(f"{{{name}}}" for name in missing))
-        if extra:
-            parts.append("not in the source " + ", ".join(f"{{{name}}}" for name in extra))
-        yield Problem("check.placeholders", "placeholders differ from the source: " + "; ".join(parts))
+    # a body's short name ({dang_uy_khoi_ngan}) may be written out in full ({dang_uy_khoi}) in a language whose
+    # readers need it, or referred back to once the full name has been given; and a translation may name a body
+    # the Vietnamese only implies ("Tỉnh" → "{tinh}성"), through the registry too
+    full = {ctx.short_forms.get(name, name) for name in source}
+    named = {ctx.short_forms.get(name, name) for name in target}
+    if source == target or (full <= named and not {name for name in named - full if name not in ctx.bodies}):
+        return
+    missing, extra = sorted(source - target), sorted(target - source)
+    parts = []
+    if missing:
+        parts.append("missing " + ", ".join(f"{{{name}}}" for name in missing))
+    if extra:
+        parts.append("not in the source " + ", ".join(f"{{{name}}}" for name in extra))
+    yield Problem("check.placeholders", "placeholders differ from the source: " + "; ".join(parts))
 
 
 PYTHON_FORMAT = re.compile(r"%\((\w+)\)[sd]")
@@ -159,7 +167,7 @@ def check_glossary(message: Message, ctx: Context) -> Iterator[Problem]:
 
 def check_same_as_source(message: Message, ctx: Context) -> Iterator[Problem]:
     text = message.string.strip()
-    if text == message.id.strip() and LETTER.search(text) and text not in ctx.names:
+    if text == message.id.strip() and LETTER.search(PLACEHOLDER.sub("", text)) and text not in ctx.names:
         yield Problem("check.same-as-source", "the translation only copies the Vietnamese", "warning")
 
 
@@ -260,7 +268,9 @@ def check_catalogs(project, locales, languages) -> list:
         if not path.exists():
             continue
         shown = display_path(path)
-        ctx = Context(language, project.glossary, project.names)
+        ctx = Context(language, project.glossary, project.names,
+                      {key: body.short_for for key, body in project.bodies.items() if body.short_for},
+                      frozenset(project.bodies))
         catalog = read_catalog(path, language.catalog)
         lines = path.read_text(encoding="utf-8").split("\n")
         for message in catalog:

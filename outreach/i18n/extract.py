@@ -31,7 +31,7 @@ class _AnyFact:
 def texts_in_file(path: str, text: str):
     source = load_yaml(path, text)
     content_name = Path(path).name if Path(path).name in ("site.yaml", "contacts.yaml", "glossary.yaml",
-                                                          "facts.yaml") else Path(path).as_posix()
+                                                          "facts.yaml", "bodies.yaml") else Path(path).as_posix()
     report = Report()
     record = convert_file(content_name, source, report, _AnyFact())
     report.raise_if_errors()

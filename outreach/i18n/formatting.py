@@ -42,12 +42,15 @@ def format_fact(fact: Fact, language: Language) -> str:
     raise ValueError(f"unknown fact type {fact.type!r}")
 
 
-def fill(text: str, facts: dict[str, Fact], language: Language) -> str:
-    """Replace each {fact_id} with the fact formatted for the language."""
+def fill(text: str, facts: dict[str, Fact], language: Language, names: dict[str, str] | None = None) -> str:
+    """Replace each {fact_id} with the fact formatted for the language, and each {body_id} with the body's name
+    in that language (``names``, from the catalogs)."""
     from ..validate import PLACEHOLDER
 
     def replace(match):
         fact = facts.get(match.group(1))
-        return format_fact(fact, language) if fact else match.group(0)
+        if fact:
+            return format_fact(fact, language)
+        return (names or {}).get(match.group(1), match.group(0))
 
     return PLACEHOLDER.sub(replace, text)

@@ -14,7 +14,7 @@ from pathlib import Path
 from babel.messages.catalog import Catalog
 
 from ..languages import SOURCE, Language
-from ..model import Fact, Text
+from ..model import Body, Fact, Text
 from .catalogs import po_path, read_catalog
 from .extract import message_id
 from .formatting import fill
@@ -37,9 +37,12 @@ class Rendered:
 
 
 class Translator:
-    def __init__(self, language: Language, catalog: Catalog | None, facts: dict[str, Fact]):
+    def __init__(self, language: Language, catalog: Catalog | None, facts: dict[str, Fact],
+                 bodies: dict[str, Body] | None = None):
         self.language = language
         self.facts = facts
+        self.bodies = bodies or {}
+        self._names: dict[str, dict[str, str]] = {}
         self._messages = {}
         if catalog is not None:
             for message in catalog:
@@ -47,12 +50,13 @@ class Translator:
                     self._messages[(message.context, message.id)] = message
 
     @classmethod
-    def load(cls, language: Language, locales: Path, facts: dict[str, Fact]) -> "Translator":
+    def load(cls, language: Language, locales: Path, facts: dict[str, Fact],
+             bodies: dict[str, Body] | None = None) -> "Translator":
         if language is SOURCE:
-            return cls(language, None, facts)
+            return cls(language, None, facts, bodies)
         path = po_path(locales, language)
         catalog = read_catalog(path, language.catalog) if path.exists() else None
-        return cls(language, catalog, facts)
+        return cls(language, catalog, facts, bodies)
 
     def lookup(self, source: str, context: str | None, msgid: str | None = None) -> tuple[str, Language, str]:
         """The text to show for ``source`` (its entry found by ``msgid``, the source as extracted)."""
@@ -65,9 +69,17 @@ class Translator:
             return source, SOURCE, FUZZY
         return message.string, self.language, TRANSLATED
 
+    def names(self, language: Language) -> dict[str, str]:
+        """Each body's name in ``language``: the reader's when the catalog has it, else the Vietnamese."""
+        if language.code not in self._names:
+            self._names[language.code] = {
+                key: body.name.source if language is SOURCE else self.lookup(body.name.source, body.name.context)[0]
+                for key, body in self.bodies.items()}
+        return self._names[language.code]
+
     def text(self, text: Text) -> Rendered:
         value, language, status = self.lookup(text.source, text.context, message_id(text))
-        return Rendered(fill(value, self.facts, language), language, status)
+        return Rendered(fill(value, self.facts, language, self.names(language)), language, status)
 
     def ui(self, message: str) -> str:
         """A UI label from the templates, in the reader's language when translated."""

@@ -9,6 +9,7 @@ the same notices, written once in ``templates/notices.j2``.
 from __future__ import annotations
 
 import html
+import re
 from functools import cached_property
 from pathlib import Path
 
@@ -18,7 +19,7 @@ from markupsafe import Markup
 from .. import markup
 from ..i18n.translate import FUZZY, MISSING, Rendered, Translator
 from ..languages import Language
-from ..model import Fact, Text
+from ..model import Fact, Term, Text
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 
@@ -58,6 +59,9 @@ class Localizer:
         self.env = env
         self.fallbacks: list[tuple[Text, str]] = []  # what was shown in Vietnamese, and why
         self.missing_ui: set[str] = set()  # UI labels shown in Vietnamese
+        self._terms: tuple[Term, ...] = ()  # glossary terms to link on the page being rendered
+        self._glossary: str | None = None  # the glossary page's URL from that page; None in print (a mark)
+        self._seen: set[str] = set()  # terms (and document codes) already linked on that page
 
     @property
     def facts(self) -> dict[str, Fact]:
@@ -72,6 +76,10 @@ class Localizer:
     def _notices(self):
         return self.env.get_template("notices.j2").make_module({"_": self.ui, "lang": self.language})
 
+    @cached_property
+    def _term_macros(self):
+        return self.env.get_template("terms.j2").make_module({"_": self.ui, "lang": self.language})
+
     def rendered(self, text: Text) -> Rendered:
         result = self.translator.text(text)
         if result.is_fallback:
@@ -82,10 +90,20 @@ class Localizer:
         """Text without markup (titles, metadata, navigation)."""
         return markup.plain(markup.parse(self.translator.text(text).value, text.rich))
 
-    def inline(self, text: Text) -> Markup:
-        """One line of text as inline HTML; a fallback is wrapped in a lang="vi" span."""
+    def glossary_scope(self, terms=(), glossary: str | None = None) -> Markup:
+        """From here on, link the first use of each glossary term (and each document code) in texts rendered with
+        terms=True: to ``glossary`` (the glossary page's URL, on the web) or with a mark (print). A new scope is a
+        new page: terms are linked again. ``glossary_scope()`` stops linking. Returns nothing to print."""
+        self._terms, self._glossary, self._seen = tuple(terms), glossary, set()
+        return Markup("")
+
+    def inline(self, text: Text, terms: bool = False) -> Markup:
+        """One line of text as inline HTML; a fallback is wrapped in a lang="vi" span. ``terms``: link glossary
+        terms (not where the line sits inside a link or a label)."""
         result = self.rendered(text)
         body = markup.to_html(markup.parse(result.value, False), inline=True, text_hook=_escape)
+        if terms:
+            body = self.link_terms(body, result.language)
         if result.is_fallback:
             return Markup(f'<span lang="{result.language.code}" class="untranslated" '
                           f'title="{html.escape(self.notice_text(result.status))}">{body}</span>')
@@ -94,11 +112,46 @@ class Localizer:
     def block(self, text: Text) -> Markup:
         """A rich text as HTML blocks; a fallback comes after a notice, in a lang="vi" div."""
         result = self.rendered(text)
-        body = markup.to_html(markup.parse(result.value, text.rich), text_hook=_escape)
+        body = self.link_terms(markup.to_html(markup.parse(result.value, text.rich), text_hook=_escape), result.language)
         if result.is_fallback:
             return Markup(f'{self.notice(result.status)}\n<div lang="{result.language.code}" class="untranslated">'
                           f"\n{body}\n</div>")
         return Markup(body)
+
+    def link_terms(self, body: str, language: Language) -> str:
+        """The first use on the page of each glossary term, as the text of ``language`` writes it, linked to its
+        entry (or marked, in print). ``body`` is HTML whose text is escaped; text inside a link is left alone."""
+        if not self._terms:
+            return body
+        pattern, by_form = _term_pattern(self._terms, language)
+        macros = self._term_macros
+        out, depth = [], 0
+        for token in _TAG_OR_TEXT.findall(body):
+            if token.startswith("<"):
+                name = token[1:].lstrip("/").split(None, 1)[0].rstrip(">").lower() if len(token) > 2 else ""
+                if name == "a":
+                    depth += -1 if token.startswith("</") else 1
+                out.append(token)
+                continue
+            if depth:
+                out.append(token)
+                continue
+
+            def replace(match: re.Match) -> str:
+                code = match.groupdict().get("code")
+                term = by_form.get(CODE_TERM if code else match.group("form").casefold())
+                key = f"code:{code}" if code else term.id if term else ""
+                if term is None or key in self._seen or (term.everyday and not code):
+                    return match.group(0)
+                self._seen.add(key)
+                text = Markup(match.group(0))  # already escaped
+                if self._glossary is None:
+                    return str(macros.mark(text))
+                name = term.rendering(self.language.catalog)
+                return str(macros.link(f"{self._glossary}#{term.id}", name, self.plain(term.note), text))
+
+            out.append(pattern.sub(replace, token))
+        return "".join(out)
 
     def notice_text(self, status: str) -> str:
         """The notice as plain text (the macro's output is HTML)."""
@@ -121,6 +174,41 @@ class Localizer:
 
     def status_of(self, text: Text) -> str:
         return self.translator.text(text).status
+
+
+_TAG_OR_TEXT = re.compile(r"<[^>]*>|[^<]+")
+CODE_TERM = "\0document-codes"  # the key of the term that explains document codes (Term.codes)
+_PATTERNS: dict = {}
+
+
+def _term_pattern(terms: tuple[Term, ...], language: Language) -> tuple[re.Pattern, dict[str, Term]]:
+    """One pattern for every term as ``language`` writes it (its glossary rendering), longest first, and every
+    document code (33-CT/TW) when a term explains them. Latin-script words match whole (English also in the
+    plural); Korean words at a word start (a particle may follow); Chinese and Japanese anywhere."""
+    key = (language.code, terms)
+    if key in _PATTERNS:
+        return _PATTERNS[key]
+    from ..validate import DOCUMENT_NUMBER
+
+    by_form: dict[str, Term] = {}
+    for term in terms:
+        if getattr(term, "codes", False):
+            by_form[CODE_TERM] = term
+        form = html.escape(term.rendering(language.catalog), quote=False)
+        if form.strip():
+            by_form.setdefault(form.casefold(), term)
+    forms = "|".join(re.escape(form) for form in sorted((f for f in by_form if f != CODE_TERM), key=len, reverse=True))
+    if language.code == "ko":
+        word = rf"(?<![가-힣])(?P<form>{forms})"
+    elif language.code in ("zh-Hans", "ja"):
+        word = rf"(?P<form>{forms})"
+    else:
+        plural = "(?:s|es)?" if language.code == "en" else ""
+        word = rf"(?<![\w])(?P<form>{forms}){plural}(?![\w])"
+    code = rf"(?-i:(?P<code>(?<![0-9A-Za-z/]){DOCUMENT_NUMBER.pattern}))" if CODE_TERM in by_form else "(?!)"
+    pattern = re.compile(f"{code}|{word}" if forms else code, re.IGNORECASE)
+    _PATTERNS[key] = (pattern, by_form)
+    return _PATTERNS[key]
 
 
 __all__ = ["Localizer", "environment", "FUZZY", "MISSING"]

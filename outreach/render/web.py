@@ -161,9 +161,12 @@ def render_pages(project: Project, lz: Localizer, pdfs: dict[str, list[PdfLink]]
               "lang_attr": lang_attr, "lang": lz.language, "languages": LANGUAGES}
     pages: list[Page] = []
 
-    def add(path: str, template: str, title: str, **context) -> None:
+    def add(path: str, template: str, title: str, terms: bool = True, **context) -> None:
+        # each page links the first use of each glossary term to its entry (not the home page, nor the glossary)
+        lz.glossary_scope(project.glossary if terms else (), urls.link(path, GLOSSARY_PAGE))
         text = env.get_template(f"web/{template}").render(**common, root=urls.root(path),
                                                           pdf_root=urls.pdf_root(path), **context)
+        lz.glossary_scope()
         pages.append(Page(path, title, text))
 
     def pdfs_for(doc) -> list[PdfLink]:
@@ -177,7 +180,7 @@ def render_pages(project: Project, lz: Localizer, pdfs: dict[str, list[PdfLink]]
     courses = project.of_kind("course")
     modules = project.of_kind("module")
     stories = [doc for doc in project.of_kind("story") if not doc.example]  # a template is never published
-    add("index.md", "home.md.j2", lz.plain(project.site.title),
+    add("index.md", "home.md.j2", lz.plain(project.site.title), terms=False,
         **home_context(project, urls, item, chapters, courses, modules),
         offline_pack=offline_pack and urls.root("index.md") + offline_pack)
     for doc in project.of_kind("handbook"):
@@ -202,7 +205,7 @@ def render_pages(project: Project, lz: Localizer, pdfs: dict[str, list[PdfLink]]
         add(page_path(doc), "leaflet.md.j2", lz.plain(doc.title), doc=doc, pdfs=pdfs_for(doc))
     for doc in stories:
         add(page_path(doc), "story.md.j2", lz.plain(doc.title), doc=doc)
-    add(GLOSSARY_PAGE, "glossary.md.j2", lz.ui("Giải thích từ ngữ"), terms=project.glossary)
+    add(GLOSSARY_PAGE, "glossary.md.j2", lz.ui("Giải thích từ ngữ"), terms=False, glossary_terms=project.glossary)
     return pages
 
 

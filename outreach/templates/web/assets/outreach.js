@@ -124,6 +124,83 @@
 
   Array.prototype.forEach.call(document.querySelectorAll("form.quiz"), setUpQuiz);
 
+  /* ---------------------------------------------------------------- glossary terms */
+
+  /* The first use of a glossary term on a page links to its entry on the glossary page (that is all it does
+   * without JavaScript). A tap, a click or Enter opens a popover with the term and its note instead; Escape, its
+   * close button or a tap elsewhere closes it. The texts come from the link's data attributes, set as text. */
+  var popover = null, opener = null;
+
+  function closeTerm(refocus) {
+    if (!popover) return;
+    popover.parentNode.removeChild(popover);
+    popover = null;
+    if (opener) {
+      opener.setAttribute("aria-expanded", "false");
+      opener.removeAttribute("aria-controls");
+      if (refocus) opener.focus();
+      opener = null;
+    }
+  }
+
+  function part(tag, className, text) {
+    var element = document.createElement(tag);
+    if (className) element.className = className;
+    if (text) element.textContent = text;
+    return element;
+  }
+
+  function openTerm(link) {
+    closeTerm(false);
+    opener = link;
+    popover = part("div", "term-popover");
+    popover.id = "term-popover";
+    popover.setAttribute("role", "dialog");
+    popover.setAttribute("aria-label", link.getAttribute("data-term"));
+    popover.tabIndex = -1;
+    popover.appendChild(part("p", "term-name", link.getAttribute("data-term")));
+    popover.appendChild(part("p", "term-note", link.getAttribute("data-note")));
+    var more = part("a", "term-more", link.getAttribute("data-more"));
+    more.href = link.href;
+    popover.appendChild(more);
+    var close = part("button", "term-close", "\u00d7");
+    close.type = "button";
+    close.setAttribute("aria-label", link.getAttribute("data-close"));
+    close.addEventListener("click", function () { closeTerm(true); });
+    popover.appendChild(close);
+    document.body.appendChild(popover);
+    /* below the term, inside the viewport (positions through the CSSOM, which the CSP allows) */
+    var box = link.getBoundingClientRect();
+    var width = popover.offsetWidth;
+    var left = Math.max(8, Math.min(box.left, document.documentElement.clientWidth - width - 8));
+    popover.style.left = (left + window.pageXOffset) + "px";
+    popover.style.top = (box.bottom + window.pageYOffset + 6) + "px";
+    link.setAttribute("aria-expanded", "true");
+    link.setAttribute("aria-controls", popover.id);
+    popover.focus();
+  }
+
+  Array.prototype.forEach.call(document.querySelectorAll("a.term"), function (link) {
+    link.setAttribute("aria-haspopup", "dialog");
+    link.setAttribute("aria-expanded", "false");
+  });
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest ? event.target.closest("a.term") : null;
+    if (link && !(event.ctrlKey || event.metaKey || event.shiftKey || event.altKey)) {
+      event.preventDefault();
+      if (opener === link) closeTerm(true);
+      else openTerm(link);
+    } else if (popover && !popover.contains(event.target)) {
+      closeTerm(false);
+    }
+  });
+  document.addEventListener("keydown", function (event) {
+    if (popover && (event.key === "Escape" || event.key === "Esc")) {
+      event.preventDefault();
+      closeTerm(true);
+    }
+  });
+
   /* Progress on a course page: which modules are done, and the best score. */
   Array.prototype.forEach.call(document.querySelectorAll("ol.modules li[data-module]"), function (item) {
     var best = load(item.getAttribute("data-module"));
