@@ -424,7 +424,7 @@ def render_pdf(source: PrintSource, target: Path, base_url: Path, key: str,
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
 
     def render(html):
-        with justify.inter_character():  # Japanese and Chinese lines justified between characters
+        with justify.inter_character():  # justified Japanese and Chinese between characters, Korean also between syllables
             return weasyprint.HTML(string=html, base_url=str(base_url)).render()
 
     document = render(source.html)
