@@ -47,6 +47,13 @@ def test_strong_text_ending_in_cjk_punctuation_closes_before_the_next_word():
     assert html("**企業について。**\\[企業名\\]は", False) == "<p><strong>企業について。</strong>[企業名]は</p>"
 
 
+def test_strong_text_followed_by_a_korean_particle_closes():
+    """Korean writes a particle straight after its noun: '**{name}**는' is strong text, then the particle."""
+    assert html("- **{ban_to_chuc}**는 계획 시행을 주관합니다.", True) == \
+        "<ul><li><strong>{ban_to_chuc}</strong>는 계획 시행을 주관합니다.</li></ul>"
+    assert html("**노동조합**이 있습니다", False) == "<p><strong>노동조합</strong>이 있습니다</p>"
+
+
 def test_escapes_write_markup_characters_as_themselves():
     assert html(r"\*không\* \[một\] a\\b", False) == r"<p>*không* [một] a\b</p>"
     assert markup.plain(markup.parse(r"\*\*x\*\*", False)) == "**x**"
