@@ -134,8 +134,8 @@ def stale_catalog_warning(project: Project, paths: Paths) -> Diagnostic | None:
 
 def build(paths: Paths, site_url: str | None = None, languages: tuple[Language, ...] = LANGUAGES) -> BuildResult:
     started = time.monotonic()
+    project = load_project(paths.content)  # also makes content/languages.yaml the languages (LANGUAGES)
     result = BuildResult(languages=[lang.code for lang in languages])
-    project = load_project(paths.content)
     overridden = bool(site_url)
     site_url = site_url_of(paths, site_url)
     unreleasable = release.check_site_url(project, site_url, paths.mkdocs_yml, overridden)

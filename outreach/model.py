@@ -12,7 +12,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Literal, Optional
+from typing import Literal, Mapping, Optional
 
 from .errors import Location
 
@@ -61,17 +61,18 @@ class Fact:
 
 @dataclass(frozen=True)
 class Term:
+    """A key term. In glossary.yaml each language's rendering is a field named by its catalog id (``en:``,
+    ``zh_Hans:``), one for every language of content/languages.yaml."""
+
     id: str = spec("stable id of the term")
     vi: str = spec("the Vietnamese term")
-    en: str = spec("approved English rendering")
-    ko: str = spec("approved Korean rendering")
-    zh_Hans: str = spec("approved Simplified Chinese rendering")
-    ja: str = spec("approved Japanese rendering")
     note: Text = spec("what the term means, for readers and translators")
     variants: tuple[str, ...] = spec("other accepted renderings, any language", required=False, default=())
+    # catalog id → the approved rendering, for every language (the source's is ``vi``)
+    renderings: Mapping[str, str] = field(default_factory=dict, metadata={"internal": True})
 
     def rendering(self, catalog_id: str) -> str:
-        return self.vi if catalog_id == "vi" else getattr(self, catalog_id)
+        return self.renderings[catalog_id]
 
 
 # ---------------------------------------------------------------- site, contacts

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from babel.messages.catalog import Catalog
 
-from ..languages import SOURCE, Language
+from ..languages import Language, source as source_language
 from ..model import Fact, Text
 from .catalogs import po_path, read_catalog
 from .formatting import fill
@@ -47,20 +47,20 @@ class Translator:
 
     @classmethod
     def load(cls, language: Language, locales: Path, facts: dict[str, Fact]) -> "Translator":
-        if language is SOURCE:
+        if language.is_source:
             return cls(language, None, facts)
         path = po_path(locales, language)
         catalog = read_catalog(path, language.catalog) if path.exists() else None
         return cls(language, catalog, facts)
 
     def lookup(self, source: str, context: str | None) -> tuple[str, Language, str]:
-        if self.language is SOURCE:
-            return source, SOURCE, SOURCE_STATUS
+        if self.language.is_source:
+            return source, self.language, SOURCE_STATUS
         message = self._messages.get((context, source))
         if message is None or not message.string:
-            return source, SOURCE, MISSING
+            return source, source_language(), MISSING
         if message.fuzzy:
-            return source, SOURCE, FUZZY
+            return source, source_language(), FUZZY
         return message.string, self.language, TRANSLATED
 
     def text(self, text: Text) -> Rendered:

@@ -15,7 +15,7 @@ from pathlib import Path
 import jinja2
 from markupsafe import Markup
 
-from .. import markup
+from .. import languages, markup
 from ..i18n.translate import FUZZY, MISSING, Rendered, Translator
 from ..languages import Language
 from ..model import Fact, Text
@@ -46,6 +46,7 @@ def environment() -> jinja2.Environment:
         lstrip_blocks=True,
     )
     env.globals["N_"] = lambda message: message  # marks a UI string for extraction; translated where used
+    env.globals["source_language"] = languages.source  # the language content/ is written in
     return env
 
 
