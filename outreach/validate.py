@@ -503,7 +503,7 @@ def convert_file(name: str, source: SourceFile, report: Report, fact_ids):
         return Converter(source, "contacts", "Contacts", report, fact_ids).record(root, Contacts)
     if name == "glossary.yaml":
         return _load_glossary(source, report, fact_ids)
-    if name in OPTIONAL_FILES:
+    if name in OPTIONAL_FILES or base == languages.FILE:
         return MISSING
     if name == "facts.yaml" or base == "facts.yaml" or name.startswith("facts/") or "/facts/" in name:
         return MISSING
@@ -531,6 +531,8 @@ def _load_glossary(source: SourceFile, report: Report, fact_ids) -> tuple[Term, 
     if not isinstance(terms_node, Sequence):
         report.error(Location(source.path, 1, 1), "glossary.yaml needs a list under 'terms:'", "schema.missing")
         return ()
+    if not languages.LANGUAGES:  # a glossary read alone (pybabel extract): the languages of its folder
+        languages.configure(Path(source.path).parent)
     converter = Converter(source, "glossary", "Glossary", report, fact_ids)
     fields = [f.name for f in dataclasses.fields(Term) if not f.metadata.get("internal")]
     stripped, renderings = [], []

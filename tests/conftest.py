@@ -18,11 +18,13 @@ from babel.messages.pofile import read_po, write_po
 from outreach.build import Paths, build
 from outreach import markup
 from outreach.i18n import catalogs
+from outreach import languages
 from outreach.languages import TARGETS
 from outreach.render.common import TEMPLATES
 from outreach.validate import PLACEHOLDER, load_project
 
 REPO = Path(__file__).resolve().parent.parent
+languages.configure(REPO / "content")  # the project's languages, for tests that use them before loading a project
 
 SITE = """\
 title: Trang thử
@@ -168,6 +170,8 @@ def write_project(root: Path, files: dict[str, str] | None = None) -> Path:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(textwrap.dedent(text), encoding="utf-8")
     shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")
+    if "content/languages.yaml" not in contents:
+        shutil.copy(REPO / "content" / "languages.yaml", root / "content" / "languages.yaml")
     return root
 
 
