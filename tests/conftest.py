@@ -179,9 +179,9 @@ PSEUDO = {"en": "Text", "ko": "번역문", "zh_Hans": "译文", "ja": "訳文で
 UNTRANSLATED = {"en": {"leaflet.test:panels.inside_3.body"}}  # falls back to Vietnamese, and blocks vi-en
 
 
-def pseudo_translation(message, catalog_id: str) -> str:
+def pseudo_translation(message, catalog_id: str, words=PSEUDO) -> str:
     """A stand-in translation with the source's shape: same placeholders, blocks, list items and links."""
-    word = PSEUDO[catalog_id]
+    word = words[catalog_id]
     if not message.context:  # a UI label: keep its %(variables)s
         return " ".join([word, *re.findall(r"%\(\w+\)s", message.id)])
     rich = any("Markup:" in comment for comment in message.auto_comments)
@@ -201,7 +201,7 @@ def pseudo_translation(message, catalog_id: str) -> str:
     return "\n\n".join(parts)
 
 
-def fill_catalogs(root: Path, translations=TRANSLATIONS, untranslated=UNTRANSLATED) -> None:
+def fill_catalogs(root: Path, translations=TRANSLATIONS, untranslated=UNTRANSLATED, words=PSEUDO) -> None:
     """Catalogs for the fixture: the real translations above, a stand-in for every other entry."""
     project = load_project(root / "content")
     catalogs.update(root / "locales", catalogs.extract(project, TEMPLATES, root))
@@ -213,7 +213,7 @@ def fill_catalogs(root: Path, translations=TRANSLATIONS, untranslated=UNTRANSLAT
             if not message.id or message.context in untranslated.get(language.catalog, ()):
                 continue
             own = translations.get(language.catalog, {})
-            message.string = own.get(message.context) or pseudo_translation(message, language.catalog)
+            message.string = own.get(message.context) or pseudo_translation(message, language.catalog, words)
         with open(path, "wb") as handle:
             write_po(handle, catalog, include_previous=True)
 
