@@ -103,7 +103,7 @@ def test_a_sixth_language_is_found_by_the_sites_search(thai_build):
     with playwright.sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         try:
-            page = browser.new_page()
+            page = browser.new_context(viewport={"width": 412, "height": 860}).new_page()  # a phone
             page.goto(f"{base}th/")
             open_search(page, UNION)  # typed into the search box, as a reader does
             page.wait_for_timeout(300)
