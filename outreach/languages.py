@@ -36,7 +36,7 @@ class Language:
     code: str = spec("BCP 47 tag: html lang, URLs, hreflang (zh-Hans)")
     catalog: str = spec("Babel locale id, also the folder in locales/ (zh_Hans)")
     name: str = spec("the language's own name, for the language switcher")
-    theme: str = spec("mkdocs-material theme.language (the theme's own strings)")
+    theme: str = spec("mkdocs-material theme.language: the theme's own strings (zh); html lang is the code")
     search: str = spec("mkdocs-material plugins.search.lang")
     sans: str = spec("print font family of the text (fontconfig name)")
     serif: str = spec("print font family of serif text (fontconfig name)")

@@ -257,7 +257,7 @@ def site_config(project: Project, lz: Localizer, pages: list[Page], base_config:
         "hooks": [str(HOOKS)],
         "nav": nav,
         "extra": {"alternate": [] if offline else alternates, "x_default": "" if offline else site_url,
-                  "ui": theme_strings(lz)},
+                  "ui": theme_strings(lz), "lang": language.code},
         **({"use_directory_urls": False} if offline else {}),
     }
 
