@@ -13,8 +13,8 @@ import pytest
 from outreach import languages
 from outreach.build import Paths, build
 
-from .conftest import (GLOSSARY, REPO, TRANSLATIONS, PSEUDO, QuietHandler, fill_catalogs, free_port, pdffonts,
-                       pdftotext, write_project)
+from .conftest import (GLOSSARY, REPO, TRANSLATIONS, PSEUDO, QuietHandler, fill_catalogs, free_port, load_errors,
+                       pdffonts, pdftotext, write_project)
 
 THAI = """\
   - code: th
@@ -111,3 +111,36 @@ def test_a_sixth_language_is_found_by_the_sites_search(thai_build):
             assert "/th/leaflets/test/" in page.evaluate(ALL_RESULTS, "ไม่ได้บริหาร")  # a word inside the run
         finally:
             browser.close()
+
+
+@pytest.fixture
+def restore_languages():
+    yield
+    languages.configure(REPO / "content")
+
+
+def test_a_language_is_checked_like_any_content(tmp_path, restore_languages):
+    base = (REPO / "content/languages.yaml").read_text(encoding="utf-8")
+    misspelt = base + THAI.replace("serif:", "serf:")
+    errors = load_errors(write_project(tmp_path / "a", {"content/languages.yaml": misspelt}))
+    line = next(n for n, text in enumerate(misspelt.splitlines(), 1) if "serf:" in text)
+    assert f"content/languages.yaml:{line}:5: error: unknown field 'serf' (did you mean 'serif'?) " \
+           "[schema.unknown]" in errors
+    twice = base + THAI + THAI.replace("catalog: th", "catalog: th_TH")
+    errors = load_errors(write_project(tmp_path / "b", {"content/languages.yaml": twice}))
+    first, second = [n for n, text in enumerate(twice.splitlines(), 1) if text == "  - code: th"]
+    assert f"content/languages.yaml:{second}:5: error: language 'th' is listed twice (first at line {first}) " \
+           "[schema.duplicate-id]" in errors
+
+
+def test_every_term_has_a_rendering_in_every_language(tmp_path, restore_languages):
+    own = (REPO / "content/languages.yaml").read_text(encoding="utf-8") + THAI
+    errors = load_errors(write_project(tmp_path, {"content/languages.yaml": own}))  # the glossary has no th:
+    assert "content/glossary.yaml:2:5: error: missing the ภาษาไทย rendering 'th:' [schema.missing]" in errors
+
+
+def test_a_project_without_its_languages_is_told_where_to_list_them(tmp_path, restore_languages):
+    root = write_project(tmp_path)
+    (root / "content/languages.yaml").unlink()
+    assert "content/languages.yaml: error: missing file content/languages.yaml [project.missing-file]" in \
+        load_errors(root)
