@@ -165,8 +165,19 @@ def read(source, report) -> tuple[Language, ...]:
                 report.error(lang.location, f"language '{key}' is listed twice (first at line {seen[key].line})",
                              "schema.duplicate-id", "every language needs its own code and catalog")
             seen.setdefault(key, lang.location)
+        if lang.phrase_model and lang.phrase_model not in phrase_models():
+            report.error(lang.location, f"BudouX has no phrase model '{lang.phrase_model}'", "schema.value",
+                         f"the models it ships: {', '.join(phrase_models())}")
         found.append(dataclasses.replace(lang, is_source=index == 0))
     return tuple(found)
+
+
+def phrase_models() -> list[str]:
+    """The BudouX models installed (``ja``, ``zh-hans``, ``th`` …): what ``phrase_model`` may name."""
+    from importlib import resources
+
+    return sorted(path.name[:-len(".json")] for path in (resources.files("budoux") / "models").iterdir()
+                  if path.name.endswith(".json"))
 
 
 # ---------------------------------------------------------------- generated stylesheet rules

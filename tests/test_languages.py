@@ -131,6 +131,11 @@ def test_a_language_is_checked_like_any_content(tmp_path, restore_languages):
     first, second = [n for n, text in enumerate(twice.splitlines(), 1) if text == "  - code: th"]
     assert f"content/languages.yaml:{second}:5: error: language 'th' is listed twice (first at line {first}) " \
            "[schema.duplicate-id]" in errors
+    unknown = base + THAI + "    phrase_model: thai\n"
+    errors = load_errors(write_project(tmp_path / "c", {"content/languages.yaml": unknown}))
+    line = next(n for n, text in enumerate(unknown.splitlines(), 1) if text == "  - code: th")
+    assert f"content/languages.yaml:{line}:5: error: BudouX has no phrase model 'thai' [schema.value]" in errors
+    assert "help: the models it ships: ja, ja_word, th, zh-hans, zh-hant" in errors
 
 
 def test_every_term_has_a_rendering_in_every_language(tmp_path, restore_languages):
