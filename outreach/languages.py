@@ -71,7 +71,6 @@ class Language:
 
 
 _active: tuple[Language, ...] = ()
-_loaded_from: str = ""
 
 
 class _Live(Sequence):
@@ -123,7 +122,7 @@ def configure(content_dir: str | Path) -> tuple[Language, ...]:
     report = Report()
     found = read(load_yaml(path), report)
     report.raise_if_errors()
-    use(found, str(path))
+    use(found)
     return _active
 
 
@@ -134,12 +133,11 @@ def _missing(path: Path):
                       hint="list the languages of the site there, the source language (Vietnamese) first")
 
 
-def use(languages: tuple[Language, ...], loaded_from: str = "") -> None:
+def use(languages: tuple[Language, ...]) -> None:
     """Make ``languages`` the current ones, keeping the record already in use where one is the same."""
-    global _active, _loaded_from
-    previous = {(lang.code, lang): lang for lang in _active}
-    _active = tuple(previous.get((lang.code, lang), lang) for lang in languages)
-    _loaded_from = loaded_from
+    global _active
+    previous = {lang: lang for lang in _active}
+    _active = tuple(previous.get(lang, lang) for lang in languages)
 
 
 def read(source, report) -> tuple[Language, ...]:
