@@ -18,6 +18,7 @@ same object.
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,6 +28,7 @@ from .errors import Location
 from .model import spec
 
 FILE = "languages.yaml"  # in content/
+RANGE = re.compile(r"\\u[0-9a-fA-F]{4}(?:-\\u[0-9a-fA-F]{4})?|\\.|.")  # one character or range of a class
 LineBreaks = Literal["spaces", "words", "phrases"]
 Script = Literal["", "hangul", "japanese", "simplified-chinese"]
 
@@ -234,5 +236,5 @@ def write_web_assets(assets: Path, languages=LANGUAGES) -> None:
     text = search.read_text(encoding="utf-8")
     if marker not in text:
         raise ValueError(f"{search.name} has lost its line {marker!r}")
-    unspaced = "".join(dict.fromkeys(lang.unspaced for lang in languages))
+    unspaced = "".join(dict.fromkeys(part for lang in languages for part in RANGE.findall(lang.unspaced)))
     search.write_text(text.replace(marker, f"var UNSPACED = {json.dumps(unspaced)};", 1), encoding="utf-8")
