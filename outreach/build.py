@@ -134,7 +134,7 @@ def build(paths: Paths, site_url: str | None = None, languages: tuple[Language, 
     progress = progress or Progress()
     started = time.monotonic()
     progress.stage("reading the content and the catalogs")
-    project = load_project(paths.content)
+    project = load_project(paths.content)  # also makes content/languages.yaml the languages (LANGUAGES)
     overridden = bool(site_url)
     site_url = site_url_of(paths, site_url)
     unreleasable = release.check_site_url(project, site_url, paths.mkdocs_yml, overridden)

@@ -371,6 +371,10 @@ def _os_error(exc: OSError) -> str:
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     try:
+        if getattr(args, "root", None) is not None and (Path(args.root) / "content").is_dir():
+            from . import languages
+
+            languages.configure(Path(args.root) / "content")  # --language names one of the project's languages
         status = args.func(args)
         sys.stdout.flush()  # here, where a closed pipe is handled, not at exit
         return status

@@ -15,38 +15,35 @@ import subprocess
 from pathlib import Path
 
 from .errors import Diagnostic, Location
-from .languages import Language
+from .languages import LANGUAGES, Language
 
-FONTS_CSS = Path(__file__).resolve().parent / "templates" / "print" / "fonts.css"
-# the Debian package of each family, by the longest matching prefix
-PACKAGES = {"Noto Sans CJK": "fonts-noto-cjk", "Noto Serif CJK": "fonts-noto-cjk",
-            "Noto Sans": "fonts-noto-core", "Noto Serif": "fonts-noto-core"}
 STYLES = ("Regular", "Bold")
-FIRST_FAMILY = re.compile(r'^\s*"([^"]+)"')
 SUBSET_TAG = re.compile(r"^[A-Z]{6}\+")
+STYLE_WORDS = ("regular", "bold", "italic", "light", "medium", "semibold", "black", "thin", "extra", "condensed")
 
 
 def families(language: Language) -> tuple[str, ...]:
-    """The families a language's print text is set in: its sans-serif and serif faces, named first."""
-    return tuple(FIRST_FAMILY.match(stack).group(1) for stack in (language.sans, language.serif))
+    """The families a language's print text is set in: its sans-serif and serif faces."""
+    return language.families
 
 
-def package_of(family: str) -> str:
-    prefix = max((p for p in PACKAGES if family.startswith(p)), key=len, default=None)
-    return PACKAGES[prefix] if prefix else "a package that has it"
+def package_of(family: str, languages=LANGUAGES) -> str:
+    """The Debian package that installs a family, as the language records that use it say."""
+    return next((lang.fonts_package for lang in languages if family in lang.families), "a package that has it")
 
 
-def _declared(family: str) -> tuple[Location, str]:
-    """Where the print stylesheet names a family (what a reader of the error would open), and that line."""
-    shown = "outreach/templates/print/fonts.css"
+def _declared(language: Language, family: str) -> tuple[Location, str]:
+    """Where the language records name a family (what a reader of the error would open), and that line."""
+    where = language.location
     try:
-        for number, line in enumerate(FONTS_CSS.read_text(encoding="utf-8").splitlines(), start=1):
-            col = line.find(f'"{family}"')
-            if col >= 0:
-                return Location(shown, number, col + 1), line
+        lines = Path(where.path).read_text(encoding="utf-8").splitlines()
     except OSError:
-        pass
-    return Location(shown), ""
+        return where, ""
+    for number in range(max(where.line, 1), len(lines) + 1):
+        col = lines[number - 1].find(family)
+        if col >= 0:
+            return Location(where.path, number, col + 1), lines[number - 1]
+    return where, ""
 
 
 @functools.lru_cache(maxsize=64)
@@ -60,27 +57,29 @@ def resolve(family: str, style: str) -> tuple[tuple[str, ...], str]:
 
 def check_installed(languages) -> list[Diagnostic]:
     """An error for each Debian package whose families (of the languages built) fontconfig does not have."""
+    languages = tuple(languages)
     if shutil.which("fc-match") is None:
-        return [Diagnostic(Location("outreach/templates/print/fonts.css"), "fc-match (fontconfig) is not installed, so "
-                           "the print fonts cannot be checked", "font.fontconfig",
-                           hint="install it: sudo apt-get install fontconfig")]
-    missing: dict[str, dict[str, list]] = {}  # package → family → [(style, got), …], languages
-    users: dict[str, list[str]] = {}
+        where = languages[0].location if languages else Location("content/languages.yaml")
+        return [Diagnostic(where, "fc-match (fontconfig) is not installed, so the print fonts cannot be checked",
+                           "font.fontconfig", hint="install it: sudo apt-get install fontconfig")]
+    missing: dict[str, dict[str, list]] = {}  # package → family → [got, …]
+    users: dict[str, list[Language]] = {}
     for language in languages:
         for family in families(language):
-            users.setdefault(family, []).append(language.code)
+            users.setdefault(family, []).append(language)
             for style in STYLES:
                 names, file = resolve(family, style)
                 if family not in names:
                     got = f"{names[0] if names else 'nothing'} ({file or 'no file'})"
-                    missing.setdefault(package_of(family), {}).setdefault(family, [])
-                    if got not in missing[package_of(family)][family]:
-                        missing[package_of(family)][family].append(got)
+                    gots = missing.setdefault(language.fonts_package, {}).setdefault(family, [])
+                    if got not in gots:
+                        gots.append(got)
     found = []
     for package, by_family in missing.items():
         first = next(iter(by_family))
-        location, line = _declared(first)
-        names = ", ".join(f"'{family}' (for {', '.join(dict.fromkeys(users[family]))})" for family in by_family)
+        location, line = _declared(users[first][0], first)
+        names = ", ".join(f"'{family}' (for {', '.join(dict.fromkeys(lang.code for lang in users[family]))})"
+                          for family in by_family)
         instead = "; ".join(dict.fromkeys(got for gots in by_family.values() for got in gots))
         found.append(Diagnostic(
             location, f"fonts not installed: {names}; fontconfig gives {instead} instead, and the PDFs would be "
@@ -114,7 +113,7 @@ def check_embedded(pdf: Path, languages, shown: str) -> list[Diagnostic]:
     for language in languages:
         family = families(language)[0]
         if not any(name.startswith(_normal(family)) and not _other_family(name, family) for name in embedded):
-            package = package_of(family)
+            package = language.fonts_package
             found.append(Diagnostic(
                 Location(shown), f"the PDF does not embed '{family}', the font of its {language.name} text "
                 f"(it embeds: {', '.join(sorted(embedded_fonts(pdf))) or 'no font'})", "font.embedded",
@@ -123,6 +122,7 @@ def check_embedded(pdf: Path, languages, shown: str) -> list[Diagnostic]:
 
 
 def _other_family(name: str, family: str) -> bool:
-    """'notosanscjkkr' starts with 'notosans' but is another family than Noto Sans."""
+    """'notosanscjkkr' and 'notosansthai' start with 'notosans' but are other families than Noto Sans: what
+    follows the family is a style (bold, italic …), not another word of a name."""
     rest = name[len(_normal(family)):]
-    return rest.startswith("cjk") and "cjk" not in _normal(family)
+    return bool(rest) and not rest.startswith(STYLE_WORDS)

@@ -1,56 +1,241 @@
-"""The five languages, as data: one record each, one id per purpose.
+"""The languages, as data: one record each, read from the project's ``content/languages.yaml``.
 
-``code`` is the BCP 47 tag used in HTML ``lang``, URLs and hreflang;
-``catalog`` is the Babel locale id, which is also the ``locales/`` folder
-name (Babel finds a ``zh_Hans`` catalog only when asked for ``zh_Hans``).
+``code`` is the BCP 47 tag used in HTML ``lang``, URLs and hreflang; ``catalog`` is the Babel locale id,
+which is also the ``locales/`` folder name (Babel finds a ``zh_Hans`` catalog only when asked for
+``zh_Hans``). The first language is the source, the one ``content/`` is written in.
+
+Everything that differs between languages reads these records: the print font stack and the fonts the
+build checks (``fonts.py``), the line breaking of print (``render/linebreak.py``), the search, the theme
+strings, the translators' script checks. The rules that must be written per language in a stylesheet are
+generated from them (``print_css``, ``web_css``), so no language is named in a template, a stylesheet or
+the code.
+
+A process works on one project at a time: loading a project (``configure``) makes its languages the ones
+``LANGUAGES``, ``TARGETS``, ``source()`` and ``get()`` give. A record that is the same as before stays the
+same object.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import dataclasses
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+from .errors import Location
+from .model import spec
+
+FILE = "languages.yaml"  # in content/
+RANGE = re.compile(r"\\u[0-9a-fA-F]{4}(?:-\\u[0-9a-fA-F]{4})?|\\.|.")  # one character or range of a class
+LineBreaks = Literal["spaces", "words", "phrases"]
+Script = Literal["", "hangul", "japanese", "simplified-chinese"]
 
 
 @dataclass(frozen=True)
 class Language:
-    code: str
-    catalog: str
-    name: str  # the language's own name, for the switcher
-    theme_language: str  # mkdocs-material ``theme.language``
-    search_lang: str  # mkdocs-material ``plugins.search.lang``
-    sans: str  # print font stack, first family named explicitly
-    serif: str
-    segment_han: bool = False  # run jieba over Han text for the search index
-    # where a printed line may break: "spaces" (between words), "words" (Korean: between words only, never
-    # inside one), "phrases" (Japanese, Chinese: anywhere in text, between BudouX phrases in titles)
-    line_breaks: str = "spaces"
-    phrase_model: str = ""  # the BudouX model for line breaks in titles
+    code: str = spec("BCP 47 tag: html lang, URLs, hreflang (zh-Hans)")
+    catalog: str = spec("Babel locale id, also the folder in locales/ (zh_Hans)")
+    name: str = spec("the language's own name, for the language switcher")
+    theme: str = spec("mkdocs-material theme.language: the theme's own strings (zh); html lang is the code")
+    search: str = spec("mkdocs-material plugins.search.lang")
+    sans: str = spec("print font family of the text (fontconfig name)")
+    serif: str = spec("print font family of serif text (fontconfig name)")
+    fonts_package: str = spec("the Debian package that installs both families")
+    line_breaks: LineBreaks = spec(
+        "where a printed line may break: spaces (between words), words (Korean: between words only, never "
+        "inside one), phrases (Japanese, Chinese: anywhere in text, between BudouX phrases in titles)",
+        required=False, default="spaces")
+    phrase_model: str = spec("the BudouX model for line breaks in titles (ja, zh-hans)", required=False, default="")
+    segment_han: bool = spec("run jieba over Han text for the search index", required=False, default=False)
+    unspaced: str = spec("characters of a script written without spaces between words, as a regular expression "
+                         "class (\\u0e00-\\u0e7f): search finds a term wherever it occurs in such text",
+                         required=False, default="")
+    script: Script = spec("the script check of translations: hangul, japanese, simplified-chinese",
+                          required=False, default="")
+    full_width_punctuation: bool = spec("translations use full-width punctuation （，。：；？！）",
+                                        required=False, default=False)
+    location: Location = field(default=Location(FILE), compare=False, repr=False, metadata={"internal": True})
+    is_source: bool = field(default=False, metadata={"internal": True})
 
     @property
-    def is_source(self) -> bool:
-        return self is SOURCE
+    def families(self) -> tuple[str, str]:
+        return self.sans, self.serif
+
+    @property
+    def sans_stack(self) -> str:
+        return f'"{self.sans}", sans-serif'
+
+    @property
+    def serif_stack(self) -> str:
+        return f'"{self.serif}", serif'
 
 
-VI = Language("vi", "vi", "Tiếng Việt", "vi", "vi", '"Noto Sans"', '"Noto Serif"')
-EN = Language("en", "en", "English", "en", "en", '"Noto Sans"', '"Noto Serif"')
-KO = Language("ko", "ko", "한국어", "ko", "ko", '"Noto Sans CJK KR"', '"Noto Serif CJK KR"', line_breaks="words")
-ZH_HANS = Language(
-    "zh-Hans", "zh_Hans", "简体中文", "zh-Hans", "zh", '"Noto Sans CJK SC"', '"Noto Serif CJK SC"',
-    segment_han=True, line_breaks="phrases", phrase_model="zh-hans",
-)
-JA = Language("ja", "ja", "日本語", "ja", "ja", '"Noto Sans CJK JP"', '"Noto Serif CJK JP"', line_breaks="phrases",
-              phrase_model="ja")
+_active: tuple[Language, ...] = ()
 
-SOURCE = VI
-LANGUAGES: tuple[Language, ...] = (VI, EN, KO, ZH_HANS, JA)
-TARGETS: tuple[Language, ...] = tuple(lang for lang in LANGUAGES if lang is not SOURCE)
 
-_BY_ANY_ID = {key.lower(): lang for lang in LANGUAGES for key in (lang.code, lang.catalog)}
+class _Live(Sequence):
+    """The languages of the project loaded last (all of them, or the translations)."""
+
+    def __init__(self, targets: bool):
+        self._targets = targets
+
+    def _items(self) -> tuple[Language, ...]:
+        return _active[1:] if self._targets else _active
+
+    def __getitem__(self, index):
+        return self._items()[index]
+
+    def __len__(self) -> int:
+        return len(self._items())
+
+    def __repr__(self) -> str:
+        return repr(self._items())
+
+
+LANGUAGES: Sequence[Language] = _Live(targets=False)
+TARGETS: Sequence[Language] = _Live(targets=True)
+
+
+def source() -> Language:
+    if not _active:
+        raise LookupError("no languages: no project has been loaded")
+    return _active[0]
 
 
 def get(identifier: str) -> Language:
     """Look a language up by its code (``zh-Hans``) or catalog id (``zh_Hans``)."""
-    try:
-        return _BY_ANY_ID[identifier.lower()]
-    except KeyError:
-        known = ", ".join(lang.code for lang in LANGUAGES)
-        raise KeyError(f"unknown language {identifier!r}; known: {known}") from None
+    for lang in _active:
+        if identifier.lower() in (lang.code.lower(), lang.catalog.lower()):
+            return lang
+    known = ", ".join(lang.code for lang in _active) or f"none (no {FILE} loaded)"
+    raise KeyError(f"unknown language {identifier!r}; known: {known}")
+
+
+def configure(content_dir: str | Path) -> tuple[Language, ...]:
+    """Make the languages of ``content_dir/languages.yaml`` the current ones. Raises ``OutreachError``."""
+    from .errors import OutreachError, Report
+    from .load import load_yaml
+
+    path = Path(content_dir) / FILE
+    if not path.exists():
+        raise OutreachError(_missing(path))
+    report = Report()
+    found = read(load_yaml(path), report)
+    report.raise_if_errors()
+    use(found)
+    return _active
+
+
+def _missing(path: Path):
+    from .errors import Diagnostic
+
+    return Diagnostic(Location(str(path)), f"missing file content/{FILE}", "project.missing-file",
+                      hint="list the languages of the site there, the source language (Vietnamese) first")
+
+
+def use(languages: tuple[Language, ...]) -> None:
+    """Make ``languages`` the current ones, keeping the record already in use where one is the same."""
+    global _active
+    previous = {lang: lang for lang in _active}
+    _active = tuple(previous.get(lang, lang) for lang in languages)
+
+
+def read(source, report) -> tuple[Language, ...]:
+    """The records of a parsed ``languages.yaml``; every problem goes to ``report``."""
+    from .load import Mapping, Sequence as SequenceNode
+    from .validate import MISSING, Converter
+
+    root = source.root
+    items = root.items.get("languages") if isinstance(root, Mapping) else None
+    if not isinstance(items, SequenceNode) or not items.items:
+        report.error(Location(source.path, 1, 1), f"{FILE} needs a list of languages under 'languages:'",
+                     "schema.missing", "the source language (Vietnamese) first, then each translation")
+        return ()
+    converter = Converter(source, "languages", "Languages", report, set())
+    found: list[Language] = []
+    seen: dict[str, Location] = {}
+    for index, node in enumerate(items.items):
+        lang = converter.record(node, Language, (str(index + 1),))
+        if lang is MISSING:
+            continue
+        for key in {lang.code.lower(), lang.catalog.lower()}:
+            if key in seen:
+                report.error(lang.location, f"language '{key}' is listed twice (first at line {seen[key].line})",
+                             "schema.duplicate-id", "every language needs its own code and catalog")
+            seen.setdefault(key, lang.location)
+        if lang.phrase_model and lang.phrase_model not in phrase_models():
+            report.error(lang.location, f"BudouX has no phrase model '{lang.phrase_model}'", "schema.value",
+                         f"the models it ships: {', '.join(phrase_models())}")
+        found.append(dataclasses.replace(lang, is_source=index == 0))
+    return tuple(found)
+
+
+def phrase_models() -> list[str]:
+    """The BudouX models installed (``ja``, ``zh-hans``, ``th`` …): what ``phrase_model`` may name."""
+    from importlib import resources
+
+    return sorted(path.name[:-len(".json")] for path in (resources.files("budoux") / "models").iterdir()
+                  if path.name.endswith(".json"))
+
+
+# ---------------------------------------------------------------- generated stylesheet rules
+
+
+def _selector(languages, prefix: str = "") -> str:
+    return ", ".join(f"{prefix}:lang({lang.code})" for lang in languages)
+
+
+def _grouped(languages, key):
+    groups: dict[str, list[Language]] = {}
+    for lang in languages:
+        groups.setdefault(key(lang), []).append(lang)
+    return groups.items()
+
+
+def print_font_css(languages=LANGUAGES) -> str:
+    """Each language's print font stack. The CJK faces are named explicitly: Han characters take the
+    Simplified, Japanese or Korean forms of the face."""
+    rules = [f"{_selector(group)} {{ font-family: {stack}; }}"
+             for stack, group in _grouped(languages, lambda lang: lang.sans_stack)]
+    rules += [f"{_selector(group, '.serif')} {{ font-family: {stack}; }}"
+              for stack, group in _grouped(languages, lambda lang: lang.serif_stack)]
+    return f"/* generated from content/{FILE} */\n" + "\n".join(rules) + "\n"
+
+
+def print_justify_css(languages=LANGUAGES) -> str:
+    """Running text of the booklets is justified where the script expects it: where lines break only between
+    words (Korean) a ragged edge would be deep; where they break between characters (Chinese, Japanese) the
+    extra width is shared between the characters (render/justify.py)."""
+    justified = [lang for lang in languages if lang.line_breaks in ("words", "phrases")]
+    if not justified:
+        return ""
+    return ", ".join(f"{tag}:lang({lang.code})" for lang in justified for tag in ("p", "li", "dd", "td")) \
+        + " { text-align: justify; }\n"
+
+
+def web_css(languages=LANGUAGES) -> str:
+    """The site's rules that differ by language: where lines break only between words, the browser keeps words
+    whole (Korean)."""
+    words = [lang for lang in languages if lang.line_breaks == "words"]
+    if not words:
+        return ""
+    selector = ", ".join(f".md-typeset :lang({lang.code}), .md-typeset:lang({lang.code})" for lang in words)
+    return f"/* generated from content/{FILE} */\n{selector} {{ word-break: keep-all; overflow-wrap: anywhere; }}\n"
+
+
+def write_web_assets(assets: Path, languages=LANGUAGES) -> None:
+    """Fill in what the site's assets take from the language records: the stylesheet's rules by language, and
+    the characters the search finds wherever they occur (``UNSPACED`` in search.js)."""
+    import json
+
+    with open(assets / "outreach.css", "a", encoding="utf-8") as css:
+        css.write(web_css(languages))
+    search = assets / "search.js"
+    marker = 'var UNSPACED = "";'
+    text = search.read_text(encoding="utf-8")
+    if marker not in text:
+        raise ValueError(f"{search.name} has lost its line {marker!r}")
+    unspaced = "".join(dict.fromkeys(part for lang in languages for part in RANGE.findall(lang.unspaced)))
+    search.write_text(text.replace(marker, f"var UNSPACED = {json.dumps(unspaced)};", 1), encoding="utf-8")

@@ -12,7 +12,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Literal, Optional
+from typing import Literal, Mapping, Optional
 
 from .errors import Location
 
@@ -80,21 +80,26 @@ class Body:
 
 @dataclass(frozen=True)
 class Term:
+    """A key term. In glossary.yaml each language's rendering is a field named by its catalog id (``en:``,
+    ``zh_Hans:``), one for every language of content/languages.yaml."""
+
     id: str = spec("stable id of the term")
     vi: str = spec("the Vietnamese term")
-    en: str = spec("approved English rendering")
-    ko: str = spec("approved Korean rendering")
-    zh_Hans: str = spec("approved Simplified Chinese rendering")
-    ja: str = spec("approved Japanese rendering")
     note: Text = spec("what the term means, for readers and translators")
     variants: tuple[str, ...] = spec("other accepted renderings, any language", required=False, default=())
     everyday: bool = spec("true for an everyday word (worker, trade union): in the glossary, but not linked or marked "
                           "in the texts", required=False, default=False)
     codes: bool = spec("true for the term that explains document codes such as 33-CT/TW: pages link each code "
                        "to it", required=False, default=False)
+    # catalog id → the approved rendering, for every language (the source's is ``vi``)
+    renderings: Mapping[str, str] = field(default_factory=dict, metadata={"internal": True})
 
     def rendering(self, catalog_id: str) -> str:
-        return self.vi if catalog_id == "vi" else getattr(self, catalog_id)
+        return self.renderings[catalog_id]
+
+    def __hash__(self) -> int:  # the renderings are a mapping: hash them as pairs (pages cache by their terms)
+        return hash((self.id, self.vi, self.note, self.variants, self.everyday, self.codes,
+                     tuple(sorted(self.renderings.items()))))
 
 
 # ---------------------------------------------------------------- site, contacts

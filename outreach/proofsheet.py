@@ -18,9 +18,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pikepdf
+from markupsafe import Markup
 
 from .errors import Diagnostic, Location, OutreachError, display_path
-from .languages import LANGUAGES, Language
+from .languages import LANGUAGES, Language, print_font_css
 from .render.common import environment
 
 RESOLUTION = 80  # dpi of the thumbnails: enough to read a heading when zoomed in, small enough to mail
@@ -116,6 +117,7 @@ def write_proofsheets(packs: Path, target: Path, languages=LANGUAGES, edition: s
             if not products:
                 continue
             html = template.render(language=language, products=products, edition=edition,
+                                   language_css=Markup(print_font_css()),
                                    pages=sum(len(p.pages) for p in products))
             out = target / f"proofsheet.{language.code}.pdf"
             tmp = out.with_name(out.name + ".tmp")

@@ -30,8 +30,8 @@ import urllib.parse
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import Diagnostic, OutreachError
-from .languages import LANGUAGES, SOURCE, Language
+from .errors import Diagnostic, Location, OutreachError
+from .languages import LANGUAGES, Language
 from .render import print as print_render
 from .render import web
 from .render.common import TEMPLATES
@@ -53,7 +53,7 @@ class State:
     preview: int = 0  # generation of the last change to the print preview
     errors: list[str] = field(default_factory=list)  # the last build's errors, formatted; empty when it passed
     building: bool = False
-    viewed: str = SOURCE.code  # the language of the last page asked for: it is built first
+    viewed: str = ""  # the language of the last page asked for: it is built first (at first, the source)
     products: list[dict] = field(default_factory=list)  # the preview's products, their pages and notes
     changed: threading.Condition = field(default_factory=threading.Condition)
 

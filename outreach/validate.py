@@ -15,7 +15,7 @@ import types
 import typing
 from pathlib import Path
 
-from . import markup
+from . import languages, markup
 from .errors import Location, OutreachError, Report, display_path
 from .load import Mapping, Node, Scalar, Sequence, SourceFile, load_yaml
 from .model import DOCUMENT_KINDS, Body, Contacts, Fact, Project, Site, Term, Text, iter_texts
@@ -38,7 +38,7 @@ FACT_ID = re.compile(r"^[a-z][a-z0-9_]*$")
 STABLE_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 FACT_TYPES = ("integer", "percent", "date", "range", "year")
 FACT_ROLES = ("figure", "target", "deadline")
-SPECIAL_FILES = ("site.yaml", "contacts.yaml", "facts.yaml", "glossary.yaml")
+SPECIAL_FILES = ("site.yaml", "contacts.yaml", "facts.yaml", "glossary.yaml", languages.FILE)
 OPTIONAL_FILES = ("names.yaml", "bodies.yaml")
 MISSING = object()
 
@@ -333,6 +333,10 @@ def load_project(content_dir: str | Path) -> Project:
     """Read and validate everything in ``content/``. Raises ``OutreachError`` with every problem."""
     content = Path(content_dir)
     report = Report()
+    try:
+        languages.configure(content)  # the project's languages: glossary renderings and all later stages
+    except OutreachError as exc:
+        report.diagnostics.extend(exc.diagnostics)
     sources: dict[str, SourceFile] = {}
     for path in sorted(content.rglob("*.yaml")):
         try:
@@ -343,8 +347,8 @@ def load_project(content_dir: str | Path) -> Project:
         if name not in sources and not any(d.location.path.endswith(name) for d in report.diagnostics):
             report.error(Location(display_path(content / name)), f"missing file content/{name}", "project.missing-file",
                          f"every project has content/{name}; copy it from the bundled content and fill it in")
-    if report.errors:
-        raise OutreachError(report.diagnostics)
+    if report.errors:  # languages.yaml is read twice (its records, its place in the sources): report once
+        raise OutreachError(list({(d.location, d.message): d for d in report.diagnostics}.values()))
 
     facts: dict[str, Fact] = {}
     for name in ["facts.yaml", *sorted(n for n in sources if n.startswith("facts/"))]:
@@ -519,7 +523,7 @@ def convert_file(name: str, source: SourceFile, report: Report, fact_ids, body_i
         return _load_glossary(source, report, fact_ids, body_ids)
     if name == "bodies.yaml":
         return tuple(load_bodies(source, report, ()).values())  # for extraction; load_project checks the ids
-    if name in OPTIONAL_FILES:
+    if name in OPTIONAL_FILES or base == languages.FILE:
         return MISSING
     if name == "facts.yaml" or base == "facts.yaml" or name.startswith("facts/") or "/facts/" in name:
         return MISSING
@@ -580,9 +584,42 @@ def _load_glossary(source: SourceFile, report: Report, fact_ids, body_ids=frozen
     if not isinstance(terms_node, Sequence):
         report.error(Location(source.path, 1, 1), "glossary.yaml needs a list under 'terms:'", "schema.missing")
         return ()
+    if not languages.LANGUAGES:  # a glossary read alone (pybabel extract): the languages of its folder
+        languages.configure(Path(source.path).parent)
     converter = Converter(source, "glossary", "Glossary", report, fact_ids, body_ids)
-    terms = converter.value(terms_node, tuple[Term, ...], (), (), {})
-    return () if terms is MISSING else terms
+    fields = [f.name for f in dataclasses.fields(Term) if not f.metadata.get("internal")]
+    stripped, renderings = [], []
+    for node in terms_node.items:  # each language's rendering is a field named by its catalog id
+        found: dict[str, str] = {}
+        if isinstance(node, Mapping):
+            keep = {key: child for key, child in node.items.items() if key in fields or not _is_language(key)}
+            for key, child in node.items.items():
+                if key in keep:
+                    continue
+                if isinstance(child, Scalar) and isinstance(child.value, str) and child.value.strip():
+                    found[languages.get(key).catalog] = child.value.strip()
+                else:
+                    report.error(child.loc, f"expected the {languages.get(key).name} rendering as text, got "
+                                 f"{type_name(child)}", "schema.type")
+            missing = [lang for lang in languages.TARGETS if lang.catalog not in found]
+            for lang in missing:
+                report.error(node.loc, f"missing the {lang.name} rendering '{lang.catalog}:'", "schema.missing",
+                             f"every term has a rendering in each language of content/{languages.FILE}")
+            node = Mapping(keep, {key: node.keys[key] for key in keep}, node.loc)
+        stripped.append(node)
+        renderings.append(found)
+    terms = converter.value(Sequence(stripped, terms_node.loc), tuple[Term, ...], (), (), {})
+    if terms is MISSING:
+        return ()
+    return tuple(dataclasses.replace(term, renderings={languages.source().catalog: term.vi, **found})
+                 for term, found in zip(terms, renderings))
+
+
+def _is_language(key: str) -> bool:
+    try:
+        return not languages.get(key).is_source
+    except KeyError:
+        return False
 
 
 # ---------------------------------------------------------------- editorial checks (warnings)

@@ -21,10 +21,12 @@ from playwright.sync_api import sync_playwright
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import serve  # noqa: E402
 
+from outreach import languages  # noqa: E402
+
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 PAGES = ["", "handbooks/so-tay/vao-dang/", "courses/awareness/awareness-1/"]
-LANGUAGES = ["vi", "en", "ko", "zh-Hans", "ja"]
+LANGUAGES = [lang.code for lang in languages.configure(Path(__file__).resolve().parent.parent / "content")]
 BUDGET = 100 * 1024
 
 

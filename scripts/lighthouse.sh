@@ -4,7 +4,7 @@
 # --python, Python's server with gzip). Needs Node 18+ and npm; installs lighthouse 12.2.3 into .lighthouse/ (not committed;
 # later versions need Node 22). Prints the four scores per page and writes the JSON reports to
 # build/lighthouse/.
-#     bash scripts/lighthouse.sh [languages…]      (default: vi en ko zh-Hans ja)
+#     bash scripts/lighthouse.sh [languages…]      (default: every language built, as in content/languages.yaml)
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 [ -d build/site ] || { echo "build the site first: bash scripts/build.sh" >&2; exit 1; }
@@ -20,7 +20,8 @@ trap 'kill $server' EXIT
 sleep 2
 mkdir -p build/lighthouse
 languages=("$@")
-[ ${#languages[@]} -gt 0 ] || languages=(vi en ko zh-Hans ja)
+[ ${#languages[@]} -gt 0 ] || read -ra languages <<< "$(.venv/bin/python -c \
+  'from outreach import languages; print(" ".join(lang.code for lang in languages.configure("content")))')"
 printf '%-42s %5s %5s %5s %5s\n' page perf a11y best seo
 for lang in "${languages[@]}"; do
   for page in "" handbooks/so-tay/vao-dang/ courses/awareness/awareness-1/; do

@@ -18,11 +18,13 @@ from babel.messages.pofile import read_po, write_po
 from outreach.build import Paths, build
 from outreach import markup
 from outreach.i18n import catalogs
+from outreach import languages
 from outreach.languages import TARGETS
 from outreach.render.common import TEMPLATES
 from outreach.validate import PLACEHOLDER, load_project
 
 REPO = Path(__file__).resolve().parent.parent
+languages.configure(REPO / "content")  # the project's languages, for tests that use them before loading a project
 
 
 def replaced(text, old, new, count: int = -1):
@@ -194,6 +196,8 @@ def write_project(root: Path, files: dict[str, str] | None = None) -> Path:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(textwrap.dedent(text), encoding="utf-8")
     shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")
+    if "content/languages.yaml" not in contents:
+        shutil.copy(REPO / "content" / "languages.yaml", root / "content" / "languages.yaml")
     return root
 
 
@@ -201,9 +205,9 @@ PSEUDO = {"en": "Text", "ko": "번역문", "zh_Hans": "译文", "ja": "訳文で
 UNTRANSLATED = {"en": {"leaflet.test:panels.inside_3.body"}}  # falls back to Vietnamese, and blocks vi-en
 
 
-def pseudo_translation(message, catalog_id: str) -> str:
+def pseudo_translation(message, catalog_id: str, words=PSEUDO) -> str:
     """A stand-in translation with the source's shape: same placeholders, blocks, list items and links."""
-    word = PSEUDO[catalog_id]
+    word = words[catalog_id]
     if not message.context:  # a UI label: keep its %(variables)s
         return " ".join([word, *re.findall(r"%\(\w+\)s", message.id)])
     rich = any("Markup:" in comment for comment in message.auto_comments)
@@ -223,7 +227,7 @@ def pseudo_translation(message, catalog_id: str) -> str:
     return "\n\n".join(parts)
 
 
-def fill_catalogs(root: Path, translations=TRANSLATIONS, untranslated=UNTRANSLATED) -> None:
+def fill_catalogs(root: Path, translations=TRANSLATIONS, untranslated=UNTRANSLATED, words=PSEUDO) -> None:
     """Catalogs for the fixture: the real translations above, a stand-in for every other entry."""
     project = load_project(root / "content")
     catalogs.update(root / "locales", catalogs.extract(project, TEMPLATES, root))
@@ -235,7 +239,7 @@ def fill_catalogs(root: Path, translations=TRANSLATIONS, untranslated=UNTRANSLAT
             if not message.id or message.context in untranslated.get(language.catalog, ()):
                 continue
             own = translations.get(language.catalog, {})
-            message.string = own.get(message.context) or pseudo_translation(message, language.catalog)
+            message.string = own.get(message.context) or pseudo_translation(message, language.catalog, words)
         with open(path, "wb") as handle:
             write_po(handle, catalog, include_previous=True)
 

@@ -9,6 +9,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from outreach.languages import LANGUAGES
 from outreach.validate import load_project
 
 playwright = pytest.importorskip("playwright.sync_api")
@@ -17,7 +18,7 @@ REPO = Path(__file__).resolve().parent.parent
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-LANGS = ["vi", "en", "ko", "zh-Hans", "ja"]
+LANGS = [lang.code for lang in LANGUAGES]  # the bundled project's, content/languages.yaml
 
 pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian's chromium is not installed")
 

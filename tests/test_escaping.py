@@ -19,6 +19,7 @@ import pytest
 import tinyhtml5
 
 from outreach.build import Paths, build
+from outreach.languages import LANGUAGES
 
 from .hostile import MARK, PAYLOADS, write_hostile_project
 
@@ -134,7 +135,7 @@ def test_no_payload_runs_from_the_search_index(hostile_build):
 def test_payloads_are_shown_as_text_escaped_once(hostile_build):
     """Every payload reaches the reader as the text it is: in titles, descriptions, navigation and bodies,
     never as markup and never escaped twice (which would show '&lt;')."""
-    for code in ("vi", "en", "ko", "zh-Hans", "ja"):
+    for code in (lang.code for lang in LANGUAGES):
         path = hostile_build / "build/site" / code / "handbooks/so-tay/chuong/index.html"
         root = tinyhtml5.parse(io.BytesIO(path.read_bytes()), transport_encoding="utf-8")
         shown = texts(root)
@@ -155,7 +156,7 @@ def test_payloads_are_shown_as_text_escaped_once(hostile_build):
 def test_the_hostile_project_is_all_there(hostile_build):
     """The test above means something only if the payloads reached every kind of page and every language."""
     site = hostile_build / "build/site"
-    for code in ("vi", "en", "ko", "zh-Hans", "ja"):
+    for code in (lang.code for lang in LANGUAGES):
         for rel in ("", "leaflets/test/", "handbooks/so-tay/", "handbooks/so-tay/chuong/", "courses/awareness/",
                     "courses/awareness/awareness-a/", "stories/vi-du/", "glossary/"):
             html = (site / code / rel / "index.html").read_text(encoding="utf-8")

@@ -10,7 +10,8 @@ import textwrap
 import pytest
 
 from outreach import fonts
-from outreach.languages import JA, KO, LANGUAGES, VI, ZH_HANS
+from outreach import languages
+from outreach.languages import LANGUAGES, get
 
 from .conftest import fill_catalogs, write_project
 
@@ -39,9 +40,10 @@ def without_cjk(tmp_path_factory):
 
 def test_the_installed_fonts_resolve_to_the_intended_families():
     assert fonts.check_installed(LANGUAGES) == []
-    assert fonts.families(KO) == ("Noto Sans CJK KR", "Noto Serif CJK KR")
+    assert fonts.families(get("ko")) == ("Noto Sans CJK KR", "Noto Serif CJK KR")
     assert fonts.package_of("Noto Serif CJK SC") == "fonts-noto-cjk"
     assert fonts.package_of("Noto Sans") == "fonts-noto-core"
+    assert fonts.package_of("Noto Sans Klingon") == "a package that has it"
 
 
 def test_a_build_without_the_cjk_fonts_stops_with_the_package_to_install(tmp_path, without_cjk):
@@ -52,12 +54,14 @@ def test_a_build_without_the_cjk_fonts_stops_with_the_package_to_install(tmp_pat
     assert result.returncode == 1
     assert "Traceback" not in result.stderr
     lines = [line for line in result.stderr.splitlines() if not line.startswith("build: ")]  # not the progress
-    assert lines[0].startswith("outreach/templates/print/fonts.css:4:26: error: fonts not installed: "
-                               "'Noto Sans CJK KR' (for ko), 'Noto Serif CJK KR' (for ko), 'Noto Sans CJK SC' "
-                               "(for zh-Hans), 'Noto Serif CJK SC' (for zh-Hans), 'Noto Sans CJK JP' (for ja), "
-                               "'Noto Serif CJK JP' (for ja); fontconfig gives ")
+    cjk = [lang for lang in LANGUAGES if lang.fonts_package == "fonts-noto-cjk"]
+    declared = (root / "content/languages.yaml").read_text(encoding="utf-8").splitlines()
+    line = next(n for n, text in enumerate(declared, 1) if text.strip() == f"sans: {cjk[0].sans}")
+    assert lines[0].startswith(f"content/languages.yaml:{line}:11: error: fonts not installed: " + ", ".join(
+        f"'{family}' (for {lang.code})" for lang in cjk for family in lang.families) + "; fontconfig gives ")
     assert lines[0].endswith("instead, and the PDFs would be set in that fallback [font.missing]")
-    assert lines[1] == '    :lang(ko) { font-family: "Noto Sans CJK KR", sans-serif; }'
+    assert lines[1] == f"    {declared[line - 1]}"  # the source line, then a caret under the family
+    assert lines[2] == " " * (4 + 10) + "^"
     assert lines[-1] == "  help: install the Debian package fonts-noto-cjk: sudo apt-get install fonts-noto-cjk"
     assert "fonts-noto-core" not in result.stderr  # Noto Sans is there
     assert not (root / "build" / "pdf").exists()
@@ -82,7 +86,7 @@ def test_the_pdf_check_reads_the_fonts_weasyprint_embedded(tmp_path, without_cjk
     env = without_cjk if hidden else {k: v for k, v in os.environ.items() if k != "FONTCONFIG_FILE"}
     subprocess.run([sys.executable, "-c", RENDER, str(pdf)], env=env, check=True, timeout=120)
     embedded = fonts.embedded_fonts(pdf)
-    problems = fonts.check_embedded(pdf, (VI, KO), "out.pdf")
+    problems = fonts.check_embedded(pdf, (get("vi"), get("ko")), "out.pdf")
     if not hidden:
         assert {"Noto-Sans", "Noto-Sans-CJK-KR"} <= embedded
         assert problems == []
@@ -93,8 +97,9 @@ def test_the_pdf_check_reads_the_fonts_weasyprint_embedded(tmp_path, without_cjk
         assert problems[0].hint.startswith("install the Debian package fonts-noto-cjk")
 
 
-def test_every_language_names_a_family_the_stylesheet_declares():
-    css = fonts.FONTS_CSS.read_text(encoding="utf-8")
-    for language in (VI, KO, ZH_HANS, JA):
-        for family in fonts.families(language):
-            assert f'"{family}"' in css
+def test_the_print_stylesheet_sets_each_language_in_its_own_families():
+    css = languages.print_font_css()
+    for language in LANGUAGES:
+        assert f':lang({language.code})' in next(line for line in css.splitlines() if f'"{language.sans}"' in line)
+        assert f'.serif:lang({language.code})' in next(
+            line for line in css.splitlines() if f'"{language.serif}"' in line)

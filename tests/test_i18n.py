@@ -17,10 +17,12 @@ from outreach.i18n import catalogs
 from outreach.i18n.extract import message_id, unwrap
 from outreach.i18n.translate import Translator
 from outreach.i18n.formatting import format_fact
-from outreach.languages import EN, JA, KO, VI, ZH_HANS, get
+from outreach.languages import get
 from outreach.model import Fact
 from outreach.render.common import TEMPLATES
 from outreach.validate import load_project
+
+VI, EN, KO, ZH_HANS, JA = (get(code) for code in ("vi", "en", "ko", "zh-Hans", "ja"))
 
 from .conftest import REPO, edit_file, write_project
 

@@ -16,7 +16,7 @@ import pytest
 
 from outreach.build import Paths, build
 from outreach.i18n import catalogs
-from outreach.languages import JA, KO, VI, ZH_HANS
+from outreach.languages import get
 from outreach.render import common, web
 from outreach.render import print as print_render
 from outreach.render.common import TEMPLATES
@@ -25,6 +25,8 @@ from outreach.validate import load_project
 from .conftest import REPO, fill_catalogs, pdftotext, write_project
 
 SKIPPED = {".cache", ".work"}
+
+VI, KO, ZH_HANS, JA = (get(code) for code in ("vi", "ko", "zh-Hans", "ja"))
 
 
 def snapshot(root: Path) -> dict[str, bytes]:

@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 
 from outreach import cli
 from outreach.build import Paths, localizers_for, site_url_of
-from outreach.languages import SOURCE, TARGETS
+from outreach.languages import TARGETS, source
 from outreach.render import print as print_render
 from outreach.render import web
 from outreach.validate import load_project
@@ -157,7 +157,7 @@ def test_any_edit_of_a_content_file_is_valid_or_a_located_error(bundled_copy, da
         status, output = run_cli("--root", str(bundled_copy), "check")
         assert_ok_or_located(status, output)
         if status == 0:  # what check passes, the build can lay out
-            lay_out(bundled_copy, (SOURCE,))
+            lay_out(bundled_copy, (source(),))
 
 
 @settings(max_examples=examples(30), **PROPERTY)
@@ -170,7 +170,7 @@ def test_any_edit_of_a_catalog_is_valid_or_a_located_error(bundled_copy, data):
         status, output = run_cli("--root", str(bundled_copy), "i18n", "check", "--language", language.code)
         assert_ok_or_located(status, output)
         if status == 0:  # what i18n check passes, the build can translate and lay out
-            lay_out(bundled_copy, (SOURCE, language))
+            lay_out(bundled_copy, (source(), language))
         status, output = run_cli("--root", str(bundled_copy), "i18n", "status")
         assert_ok_or_located(status, output)
 

@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 
+from outreach.languages import LANGUAGES
+
 from .conftest import REPO
 
 playwright = pytest.importorskip("playwright.sync_api")
@@ -20,7 +22,7 @@ brotli = pytest.importorskip("brotli")
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-LANGS = ["vi", "en", "ko", "zh-Hans", "ja"]
+LANGS = [lang.code for lang in LANGUAGES]  # the bundled project's, content/languages.yaml
 BUDGET = 100 * 1024
 
 pytestmark = [pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian's chromium is not installed"),

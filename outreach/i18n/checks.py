@@ -178,24 +178,39 @@ def _strip_names(text: str, names) -> str:
     return text
 
 
+def _hangul(text: str, letters: list[str]) -> Iterator[Problem]:
+    hangul = len(HANGUL.findall(text))
+    if letters and hangul < 0.5 * len(letters):
+        yield Problem("check.script", f"Korean text is mostly not Hangul ({hangul} of {len(letters)} letters)")
+
+
+def _japanese(text: str, letters: list[str]) -> Iterator[Problem]:
+    if len(letters) >= 20 and not KANA.search(text):
+        yield Problem("check.script", "Japanese sentence without any kana")
+
+
+def _simplified_chinese(text: str, letters: list[str]) -> Iterator[Problem]:
+    if KANA.search(text):
+        yield Problem("check.script", "Chinese text contains Japanese kana")
+    traditional = sorted({ch for ch in text if ch in TRADITIONAL_ONLY})
+    if traditional:
+        yield Problem("check.script", f"Traditional characters in Simplified Chinese: {''.join(traditional)}")
+
+
+def _no_script_check(text: str, letters: list[str]) -> Iterator[Problem]:
+    return iter(())
+
+
+# by ``Language.script`` (content/languages.yaml)
+SCRIPT_CHECKS = {"hangul": _hangul, "japanese": _japanese, "simplified-chinese": _simplified_chinese}
+
+
 def check_script(message: Message, ctx: Context) -> Iterator[Problem]:
     """Each language in its own script."""
     text = FORMAT_VARIABLE.sub(" ", _strip_names(_plain(message, message.string), ctx.names))
     letters = LETTER.findall(text)
-    code = ctx.language.code
-    if code == "ko" and letters:
-        hangul = len(HANGUL.findall(text))
-        if hangul < 0.5 * len(letters):
-            yield Problem("check.script", f"Korean text is mostly not Hangul ({hangul} of {len(letters)} letters)")
-    if code == "ja" and len(letters) >= 20 and not KANA.search(text):
-        yield Problem("check.script", "Japanese sentence without any kana")
-    if code == "zh-Hans":
-        if KANA.search(text):
-            yield Problem("check.script", "Chinese text contains Japanese kana")
-        traditional = sorted({ch for ch in text if ch in TRADITIONAL_ONLY})
-        if traditional:
-            yield Problem("check.script", f"Traditional characters in Simplified Chinese: {''.join(traditional)}")
-    if code != "vi" and VIETNAMESE.search(text):
+    yield from SCRIPT_CHECKS.get(ctx.language.script, _no_script_check)(text, letters)
+    if not ctx.language.is_source and VIETNAMESE.search(text):
         found = "".join(sorted(set(VIETNAMESE.findall(text))))
         yield Problem("check.script", f"Vietnamese letters ({found}) outside the proper names declared in "
                       "content/names.yaml")
@@ -219,7 +234,7 @@ def check_whitespace(message: Message, ctx: Context) -> Iterator[Problem]:
         if "  " in line.strip():
             yield Problem("check.whitespace", "doubled space", "warning")
             break
-    if ctx.language.code in ("zh-Hans", "ja"):
+    if ctx.language.full_width_punctuation:
         plain = PLACEHOLDER.sub("", string)
         if ASCII_PUNCT_NEAR_CJK.search(plain):
             yield Problem("check.punctuation", "ASCII punctuation in CJK text; use full-width （，。：；？！）",

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from babel.messages.catalog import Catalog
 
-from ..languages import SOURCE, Language
+from ..languages import Language, source as source_language
 from ..model import Body, Fact, Text
 from .catalogs import po_path, read_catalog
 from .extract import message_id
@@ -52,7 +52,7 @@ class Translator:
     @classmethod
     def load(cls, language: Language, locales: Path, facts: dict[str, Fact],
              bodies: dict[str, Body] | None = None) -> "Translator":
-        if language is SOURCE:
+        if language.is_source:
             return cls(language, None, facts, bodies)
         path = po_path(locales, language)
         catalog = read_catalog(path, language.catalog) if path.exists() else None
@@ -60,20 +60,20 @@ class Translator:
 
     def lookup(self, source: str, context: str | None, msgid: str | None = None) -> tuple[str, Language, str]:
         """The text to show for ``source`` (its entry found by ``msgid``, the source as extracted)."""
-        if self.language is SOURCE:
-            return source, SOURCE, SOURCE_STATUS
+        if self.language.is_source:
+            return source, self.language, SOURCE_STATUS
         message = self._messages.get((context, source if msgid is None else msgid))
         if message is None or not message.string:
-            return source, SOURCE, MISSING
+            return source, source_language(), MISSING
         if message.fuzzy:
-            return source, SOURCE, FUZZY
+            return source, source_language(), FUZZY
         return message.string, self.language, TRANSLATED
 
     def names(self, language: Language) -> dict[str, str]:
         """Each body's name in ``language``: the reader's when the catalog has it, else the Vietnamese."""
         if language.code not in self._names:
             self._names[language.code] = {
-                key: body.name.source if language is SOURCE else self.lookup(body.name.source, body.name.context)[0]
+                key: body.name.source if language.is_source else self.lookup(body.name.source, body.name.context)[0]
                 for key, body in self.bodies.items()}
         return self._names[language.code]
 

@@ -16,7 +16,7 @@ from pathlib import Path
 import jinja2
 from markupsafe import Markup
 
-from .. import markup
+from .. import languages, markup
 from ..i18n.translate import FUZZY, MISSING, Rendered, Translator
 from ..languages import Language
 from ..model import Fact, Term, Text
@@ -47,6 +47,7 @@ def environment() -> jinja2.Environment:
         lstrip_blocks=True,
     )
     env.globals["N_"] = lambda message: message  # marks a UI string for extraction; translated where used
+    env.globals["source_language"] = languages.source  # the language content/ is written in
     return env
 
 

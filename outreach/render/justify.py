@@ -35,8 +35,12 @@ from ..languages import LANGUAGES
 WJ = "\u2060"
 # Han, kana, CJK symbols and punctuation, full-width forms
 CJK = re.compile(r"[\u3000-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef]")
-INTER_CHARACTER = frozenset(lang.code for lang in LANGUAGES if lang.line_breaks == "phrases")
-WORDS = frozenset(lang.code for lang in LANGUAGES if lang.line_breaks == "words")
+
+
+def _codes(line_breaks: str) -> frozenset[str]:
+    """The languages of the loaded project whose lines break so (content/languages.yaml)."""
+    return frozenset(lang.code for lang in LANGUAGES if lang.line_breaks == line_breaks)
+
 HANGUL = re.compile(r"[\uac00-\ud7a3\u1100-\u11ff\u3130-\u318f]")
 SPACE_SHARE = 4  # a space between Korean words takes this many times what a gap between syllables takes
 SYLLABLE_SPACING = 0.06  # em: the most a gap between two syllables of a Korean word takes
@@ -109,11 +113,12 @@ def _plan(texts, extra_width: float) -> list[dict[int, float]] | None:
     """For each text box of a line, the space after each of its characters that takes some of the line's
     extra width; None when the line is to be justified at its spaces only, as WeasyPrint does."""
     cjk, spaces, syllables = [], [], []
+    inter_character, words = _codes("phrases"), _codes("words")
     for index, box in enumerate(texts):
         following = texts[index + 1].text[:1] if index + 1 < len(texts) else ""
         lang, collapsing = box.style["lang"], box.style["white_space"] in ("normal", "pre-line")
-        cjk.append(gaps(box.text, following) if lang in INTER_CHARACTER and collapsing else [])
-        found = korean_gaps(box.text, following) if lang in WORDS and collapsing else ([], [])
+        cjk.append(gaps(box.text, following) if lang in inter_character and collapsing else [])
+        found = korean_gaps(box.text, following) if lang in words and collapsing else ([], [])
         spaces.append(found[0])
         syllables.append(found[1])
     if any(cjk):

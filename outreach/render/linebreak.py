@@ -32,7 +32,7 @@ import functools
 import html
 import re
 
-from ..languages import LANGUAGES, SOURCE
+from .. import languages
 
 WJ = "\u2060"
 NBSP = "\u00a0"
@@ -50,16 +50,30 @@ CJK_CHAR = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff]")
 DOCUMENT_NUMBER = re.compile(r"\d+(?:[-/](?:\d+|[A-ZĐ][A-Za-zĐđ]*))*[-/][A-ZĐ][A-Za-zĐđ]*(?:[-/](?:\d+|[A-ZĐ][A-Za-zĐđ]*))*")
 TERM_WORDS = 3  # glossary terms of up to this many words are kept whole in Vietnamese headings
 LAST_LINE_CHARACTERS = 4  # a paragraph's last line holds at least this many characters (punctuation included)
-_BREAKS = {lang.code: lang.line_breaks for lang in LANGUAGES}
-_PHRASE_MODELS = {lang.code: lang.phrase_model for lang in LANGUAGES if lang.phrase_model}
+
+
+def _language(code: str | None):
+    try:
+        return languages.get(code) if code else None
+    except KeyError:
+        return None
+
+
+def _breaks(code: str | None) -> str | None:
+    """Where a line of this language may break (``Language.line_breaks``); None for an unknown language."""
+    language = _language(code)
+    return language.line_breaks if language else None
 
 
 @functools.lru_cache(maxsize=None)
 def _parser(model: str):
+    """BudouX's parser of a model it ships (``ja``, ``zh-hans``, ``th`` …), named by the language record."""
+    import json
+    from importlib import resources
+
     import budoux
 
-    return {"ja": budoux.load_default_japanese_parser,
-            "zh-hans": budoux.load_default_simplified_chinese_parser}[model]()
+    return budoux.Parser(json.loads((resources.files("budoux") / "models" / f"{model}.json").read_text("utf-8")))
 
 
 def join(text: str) -> str:
@@ -80,7 +94,8 @@ def join_korean_words(text: str) -> str:
 
 def join_phrases(text: str, language: str) -> str:
     """Let a Japanese or Chinese line break only between BudouX phrases."""
-    model = _PHRASE_MODELS.get(language)
+    record = _language(language)
+    model = record.phrase_model if record else ""
     if not model or not CJK_CHAR.search(text):
         return text
     return "".join(join(phrase) for phrase in _parser(model).parse(text))
@@ -160,10 +175,10 @@ def mark_breaks(document: str, names: tuple[str, ...] = (), terms: tuple[str, ..
                 if name in SKIPPED:
                     skipped = max(0, skipped - 1)
                 if skipped == 0 and name in PARAGRAPH_ENDS and last_text >= 0 \
-                        and _BREAKS.get(stack[-1].lang) == "phrases" and not stack[-1].phrases:
+                        and _breaks(stack[-1].lang) == "phrases" and not stack[-1].phrases:
                     out[last_text] = html.escape(join_last_characters(html.unescape(out[last_text])), quote=False)
                 if skipped == 0 and name in HEADINGS and name != "dt" and last_text >= 0 \
-                        and _BREAKS.get(stack[-1].lang) in ("spaces", "words"):
+                        and _breaks(stack[-1].lang) in ("spaces", "words"):
                     out[last_text] = html.escape(join_last_words(html.unescape(out[last_text])), quote=False)
                 for depth in range(len(stack) - 1, 0, -1):  # close up to the matching element
                     if stack[depth].tag == name:
@@ -187,9 +202,9 @@ def mark_breaks(document: str, names: tuple[str, ...] = (), terms: tuple[str, ..
             continue
         element = stack[-1]
         text = join_document_numbers(keep_names(html.unescape(token), names))
-        if terms and element.phrases and element.lang == SOURCE.code:
+        if terms and element.phrases and element.lang == languages.source().code:
             text = keep_terms(text, terms)
-        breaks = _BREAKS.get(element.lang)
+        breaks = _breaks(element.lang)
         if breaks == "words":
             joined = join_korean_words(text)
             if previous_char and not previous_char.isspace() and not text[0].isspace() \

@@ -27,7 +27,8 @@ from markupsafe import Markup
 
 from ..errors import Diagnostic, Location, OutreachError
 from ..i18n.formatting import format_fact
-from ..languages import LANGUAGES, SOURCE, TARGETS, Language
+from .. import languages as language_data
+from ..languages import LANGUAGES, TARGETS, Language, source
 from ..model import Fact, Project, iter_texts
 from . import justify, palette
 from .common import TEMPLATES, Localizer
@@ -77,7 +78,7 @@ class PrintJob:
 def print_jobs(project: Project, languages=LANGUAGES) -> list[PrintJob]:
     """Every PDF: bilingual leaflets (vi + each other language), and a handbook and a handout per course
     in each language."""
-    jobs = [PrintJob(doc, (SOURCE, target)) for doc in project.of_kind("leaflet") for target in TARGETS]
+    jobs = [PrintJob(doc, (source(), target)) for doc in project.of_kind("leaflet") for target in TARGETS]
     for kind in ("handbook", "course"):
         jobs += [PrintJob(doc, (language,)) for doc in project.of_kind(kind) for language in LANGUAGES]
     return [job for job in jobs if all(lang in languages for lang in job.languages)]
@@ -96,10 +97,12 @@ def edition_text(date: dt.date, language: Language) -> str:
     return format_fact(fact, language)
 
 
-def _css(*names: str) -> Markup:
-    """The print CSS, colours in CMYK from the palette."""
-    return Markup("\n".join([color_profile_rule(), *(palette.print_css(
-        (PRINT_CSS / name).read_text(encoding="utf-8"), f"outreach/templates/print/{name}") for name in names)]))
+def _css(*names: str, justify: bool = False) -> Markup:
+    """The print CSS, colours in CMYK from the palette; each language's fonts (and, in running text that
+    asks for it, its justification) from the language records."""
+    return Markup("\n".join([color_profile_rule(), language_data.print_font_css(), *(palette.print_css(
+        (PRINT_CSS / name).read_text(encoding="utf-8"), f"outreach/templates/print/{name}") for name in names),
+        language_data.print_justify_css() if justify else ""]))
 
 
 def _meta(project: Project, localizers: list[Localizer], document, languages) -> dict:
@@ -169,7 +172,7 @@ def handbook_html(job: PrintJob, project: Project, localizers: dict[str, Localiz
     context = {
         "lz": lz, "_": lz.ui, "doc": job.document, "project": project, "site": project.site,
         "chapters": [chapters[c] for c in job.document.chapters], "terms": project.glossary,
-        "meta": _meta(project, [lz], job.document, job.languages), "css": _css("fonts.css", "handbook.css"),
+        "meta": _meta(project, [lz], job.document, job.languages), "css": _css("fonts.css", "handbook.css", justify=True),
         "edition": edition_text(project.site.edition, lz.language), "page_url": page_url,
         "qr_svg": qr_svg(page_url),
     }
@@ -184,7 +187,7 @@ def course_html(job: PrintJob, project: Project, localizers: dict[str, Localizer
     modules = [m for m in project.of_kind("module") if m.course == job.document.id]
     return PrintSource(lz.env.get_template("print/course.html.j2").render(
         lz=lz, _=lz.ui, doc=job.document, modules=modules, project=project, site=project.site,
-        meta=_meta(project, [lz], job.document, job.languages), css=_css("fonts.css", "course.css"),
+        meta=_meta(project, [lz], job.document, job.languages), css=_css("fonts.css", "course.css", justify=True),
         page_url=page_url,
     ))
 
@@ -304,7 +307,7 @@ def overflow_diagnostic(source: PrintSource, label: str, panel: str, detail: str
     where, context = found
     path, line, col = (where.rsplit(":", 2) + ["", ""])[:3]
     location = Location(path, int(line or 0), int(col or 0)) if line.isdigit() else Location(where)
-    fix = ("shorten the Vietnamese text" if lang == SOURCE.code else
+    fix = ("shorten the Vietnamese text" if lang == source().code else
            f"shorten the {lang} translation (msgctxt \"{context}\"), or break the long word")
     return Diagnostic(location, f"{label}: text does not fit panel '{panel}' ({lang} text): {detail}",
                       "print.overflow", hint=fix)

@@ -27,7 +27,8 @@ import yaml
 from markupsafe import Markup
 
 from ..errors import Diagnostic, Location, OutreachError
-from ..languages import LANGUAGES, SOURCE, Language
+from .. import languages as language_data
+from ..languages import LANGUAGES, Language, source
 from ..model import Leaflet, Project, Text
 from .common import TEMPLATES, Localizer
 
@@ -151,7 +152,7 @@ def render_pages(project: Project, lz: Localizer, pdfs: dict[str, list[PdfLink]]
     env.filters.setdefault("yaml", yaml_scalar)
 
     def lang_attr(text: Text) -> Markup:
-        return Markup(f' lang="{SOURCE.code}"') if lz.status_of(text) in ("missing", "fuzzy") else Markup("")
+        return Markup(f' lang="{source().code}"') if lz.status_of(text) in ("missing", "fuzzy") else Markup("")
 
     def attrs(text: Text) -> Markup:
         attr = lang_attr(text)
@@ -171,7 +172,7 @@ def render_pages(project: Project, lz: Localizer, pdfs: dict[str, list[PdfLink]]
 
     def pdfs_for(doc) -> list[PdfLink]:
         return [link for link in pdfs.get(f"{doc.kind}.{doc.id}", [])
-                if lz.language is SOURCE or lz.language in link.languages]
+                if lz.language.is_source or lz.language in link.languages]
 
     def item(doc, source: str = "index.md") -> dict:
         return {"doc": doc, "page": md_link(source, page_path(doc))}
@@ -262,12 +263,12 @@ def site_config(project: Project, lz: Localizer, pages: list[Page], base_config:
         "site_url": f"{site_url}{language.code}/",
         "docs_dir": str(docs_dir),
         "site_dir": str(site_dir),
-        "theme": {"language": language.theme_language, "custom_dir": str(OVERRIDES)},
-        "plugins": {"search": {"lang": language.search_lang}, **({"offline": {}} if offline else {})},
+        "theme": {"language": language.theme, "custom_dir": str(OVERRIDES)},
+        "plugins": {"search": {"lang": language.search}, **({"offline": {}} if offline else {})},
         "hooks": [str(HOOKS)],
         "nav": nav,
         "extra": {"alternate": [] if offline else alternates, "x_default": "" if offline else site_url,
-                  "ui": theme_strings(lz)},
+                  "ui": theme_strings(lz), "lang": language.code},
         **({"use_directory_urls": False} if offline else {}),
     }
 
@@ -289,8 +290,9 @@ def write_docs(docs_dir: Path, pages: list[Page], language: Language) -> None:
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(page.markdown, encoding="utf-8")
     shutil.copytree(ASSETS, docs_dir / "assets")
+    language_data.write_web_assets(docs_dir / "assets")  # what differs by language, from the language records
     # our lunr language files replace the theme's (files in docs/ win over the theme's)
-    own = SEARCH_LANGUAGES / f"lunr.{language.search_lang}.min.js"
+    own = SEARCH_LANGUAGES / f"lunr.{language.search}.min.js"
     if own.exists():
         target = docs_dir / "assets" / "javascripts" / "lunr" / "min" / own.name
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -404,7 +406,7 @@ def shell_urls(site_dir: Path) -> list[str]:
 def language_pdfs(pdfs: dict[str, list[PdfLink]], language: Language) -> list[PdfLink]:
     """The PDFs a language's pages link to (the Vietnamese pages: all of them)."""
     links = {link.href: link for links in pdfs.values() for link in links
-             if language is SOURCE or language in link.languages}
+             if language.is_source or language in link.languages}
     return [links[href] for href in sorted(links)]
 
 
@@ -531,10 +533,6 @@ def precompress(site: Path, cache: Path, processes: int = 2) -> int:
     return len(missing)
 
 
-CARD_FONTS = {"vi": '"Noto Sans", sans-serif', "en": '"Noto Sans", sans-serif', "ko": '"Noto Sans CJK KR", sans-serif',
-              "zh-Hans": '"Noto Sans CJK SC", sans-serif', "ja": '"Noto Sans CJK JP", sans-serif'}
-
-
 def card_name(url: str) -> str:
     """The share card of a page (URL relative to its language root): assets/cards/<name>.png."""
     return url.strip("/").replace("/", "-") or "index"
@@ -549,11 +547,11 @@ def share_cards(env, site_dir: Path, language: Language, pages: list[Page], site
 
     def shown(text: str) -> str:
         """Korean words kept whole (word joiners), as in print."""
-        return join_korean_words(text) if language.code == "ko" else text
+        return join_korean_words(text) if language.line_breaks == "words" else text
 
     cards = [{"site": shown(site), "title": shown(page.title), "board": shown(board)} for page in pages]
     source = env.get_template("web/card.html.j2").render(
-        cards=cards, language=language, font=CARD_FONTS.get(language.code, "sans-serif"))
+        cards=cards, language=language, font=language.sans_stack)
     key = hashlib.sha256(source.encode()).hexdigest()[:24]
     stored = cache / f"{language.code}-{key}"
     if not stored.is_dir():
@@ -611,8 +609,8 @@ def dump_config(config: dict) -> str:
 def render_root(env, project: Project, localizers: dict[str, Localizer], site_url: str) -> str:
     entries = [{"language": lz.language, "title": lz.plain(project.site.title)} for lz in localizers.values()]
     return env.get_template("web/root.html.j2").render(
-        entries=entries, source=SOURCE, titles={e["language"].code: e["title"] for e in entries},
-        description=localizers[SOURCE.code].plain(project.site.description) if SOURCE.code in localizers else "",
+        entries=entries, source=source(), titles={e["language"].code: e["title"] for e in entries},
+        description=localizers[source().code].plain(project.site.description) if source().code in localizers else "",
         codes=[lang.code for lang in LANGUAGES], site_url=site_url)
 
 

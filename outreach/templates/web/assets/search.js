@@ -5,8 +5,9 @@
  * - Latin script (Vietnamese, English): lower case, without diacritics ("ket nap" finds "kết nạp"); a word
  *   matches a whole word, never a prefix of a short one ("to" does not find "tóm"); English also matches
  *   plural and -ed/-ing forms; a long last word also matches as a prefix, while the reader types.
- * - Chinese, Japanese, Korean: a term is found wherever it occurs in the text (no dictionary, so nothing the
- *   index cut differently from the query); a long term is also matched by its two-character pieces.
+ * - Scripts written without spaces between words (Chinese, Japanese, Korean, Thai …, as the language records
+ *   say): a term is found wherever it occurs in the text (no dictionary, so nothing the index cut
+ *   differently from the query); a long term is also matched by its two-character pieces.
  * Ranking: every word weighs by how rare it is; a section that has all the words beats one that has some; the
  * words next to each other in the reader's order (the phrase) count far more than the words scattered; a title
  * counts more than the body, but not so much that a title holding one word beats a body holding the phrase.
@@ -17,7 +18,10 @@ var SETUP = 0, READY = 1, QUERY = 2, RESULT = 3;
 var DOCS = [];
 var VOCAB = new Map(); // word → number of sections that hold it
 var LANG = "en";
-var HAN = /[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af\u1100-\u11ff\u3130-\u318f]/;
+/* the characters of scripts written without spaces between words (Chinese, Japanese, Korean …), a regular
+ * expression class: the build writes it from the languages of the site (content/languages.yaml, "unspaced") */
+var UNSPACED = "";
+var HAN = UNSPACED ? new RegExp("[" + UNSPACED + "]") : /(?!)/;
 var WORD = /[\p{L}\p{N}]+/gu;
 var foldCache = new Map();
 
