@@ -26,8 +26,6 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
-
 from .cache import KeyStore, Timings, model_version
 from .editions import Editions
 from .errors import Diagnostic, Location, OutreachError, display_path
@@ -36,6 +34,7 @@ from .i18n.checks import check_catalogs
 from .languages import LANGUAGES, Language
 from .lock import build_lock
 from .model import Project
+from .paths import Paths, site_url_of  # noqa: F401 (API)
 from . import fonts, release
 from .plan import Plan, blocked_entries, contact_blanks, localizers_for, plan_print, plan_web  # noqa: F401 (API)
 from .pool import Pool
@@ -45,39 +44,6 @@ from .validate import load_project
 
 
 PRODUCTS = ("site", "pdf", "packs")
-
-
-@dataclass(frozen=True)
-class Paths:
-    root: Path
-
-    @property
-    def content(self) -> Path:
-        return self.root / "content"
-
-    @property
-    def locales(self) -> Path:
-        return self.root / "locales"
-
-    @property
-    def mkdocs_yml(self) -> Path:
-        return self.root / "mkdocs.yml"
-
-    @property
-    def out(self) -> Path:
-        return self.root / "build"
-
-    @property
-    def staging(self) -> Path:
-        return self.out / ".staging"
-
-    @property
-    def work(self) -> Path:
-        return self.out / ".work"
-
-    @property
-    def cache(self) -> Path:
-        return self.out / ".cache"
 
 
 @dataclass
@@ -95,25 +61,6 @@ class BuildResult:
     kept: dict[str, dt.date] = field(default_factory=dict)  # screen PDFs kept from an earlier edition
     seconds: float = 0.0
     warnings: list[Diagnostic] = field(default_factory=list)
-
-
-class _IgnoreTags(yaml.SafeLoader):
-    """Reads mkdocs.yml without running its python tags."""
-
-
-_IgnoreTags.add_multi_constructor("tag:yaml.org,2002:python/", lambda loader, suffix, node: None)
-_IgnoreTags.add_multi_constructor("!", lambda loader, suffix, node: None)
-
-
-def site_url_of(paths: Paths, override: str | None = None) -> str:
-    url = override
-    if not url:
-        with open(paths.mkdocs_yml, encoding="utf-8") as handle:
-            url = (yaml.load(handle, Loader=_IgnoreTags) or {}).get("site_url")
-    if not url:
-        raise OutreachError(Diagnostic(Location(display_path(paths.mkdocs_yml)), "site_url is not set",
-                                       "config.site-url", hint="set site_url in mkdocs.yml, or pass --site-url"))
-    return url.rstrip("/") + "/"
 
 
 def stale_catalog_warning(project: Project, paths: Paths) -> Diagnostic | None:

@@ -7,6 +7,7 @@ error (the file must not go to press) or a warning (worth a look).
 
 from __future__ import annotations
 
+import html
 import math
 import re
 import shutil
@@ -399,14 +400,21 @@ WORD = re.compile(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="
 PAGE = re.compile(r'<page width="([\d.]+)" height="([\d.]+)">')
 
 
+_WORDS: dict[tuple[str, int, int], list] = {}
+
+
 def words(path: Path) -> list[list[tuple[float, float, float, float, str]]]:
-    """Word boxes per page, in points from the top left of the MediaBox (poppler's pdftotext -bbox)."""
-    output = subprocess.run(["pdftotext", "-bbox", str(path), "-"], check=True, capture_output=True,
-                            text=True).stdout
-    pages = []
-    for chunk in output.split("<page ")[1:]:
-        pages.append([(float(a), float(b), float(c), float(d), w) for a, b, c, d, w in WORD.findall(chunk)])
-    return pages
+    """Word boxes per page, in reading order, in points from the top left of the MediaBox (poppler's
+    pdftotext -bbox). One run of pdftotext per file: the safe zone and the release gate read the same words."""
+    stat = path.stat()
+    key = (str(path.resolve()), stat.st_mtime_ns, stat.st_size)
+    if key not in _WORDS:
+        output = subprocess.run(["pdftotext", "-bbox", str(path), "-"], check=True, capture_output=True,
+                                text=True).stdout
+        _WORDS.clear()
+        _WORDS[key] = [[(float(a), float(b), float(c), float(d), html.unescape(w))
+                        for a, b, c, d, w in WORD.findall(chunk)] for chunk in output.split("<page ")[1:]]
+    return _WORDS[key]
 
 
 def check_safe_zone(pdf: pikepdf.Pdf, spec: Spec, path: Path) -> Iterator[Finding]:
@@ -463,9 +471,8 @@ URL = re.compile(r"https?://([^/\s:?#]+)", re.IGNORECASE)
 
 
 def page_texts(path: Path) -> list[str]:
-    """The text of each page in reading order (poppler's pdftotext)."""
-    text = subprocess.run(["pdftotext", str(path), "-"], check=True, capture_output=True, text=True).stdout
-    return text.split("\f")
+    """The text of each page in reading order, its words apart (from the words of ``words``)."""
+    return [" ".join(word[4] for word in page) for page in words(path)]
 
 
 def _squeezed(text: str) -> str:
@@ -538,4 +545,5 @@ def preflight(path: Path, spec: Spec, shown: str | None = None, status: str | No
     if status != "draft":
         report.checks.append(f"release ({status or 'status unknown'}): URLs, QR codes, contacts")
         report.findings.extend(check_release(path, status, blanks))
+    _WORDS.clear()
     return report

@@ -63,7 +63,7 @@ class Lines(Progress):
 
     def job_done(self, job, seconds: float) -> None:
         self.done += 1
-        self._print(f"build: [{self.done}/{self.total}] {job.stage} {job.name} ({seconds:.1f} s)")
+        self._print(f"build: [{self.done}/{self.total}] {job.name} ({seconds:.1f} s)")
 
 
 class StatusLine(Lines):
