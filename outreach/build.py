@@ -28,7 +28,7 @@ from pathlib import Path
 
 from .cache import KeyStore, Timings, model_version
 from .editions import Editions
-from .errors import Diagnostic, Location, OutreachError, display_path
+from .errors import Diagnostic, Location, OutreachError
 from .i18n import catalogs
 from .i18n.checks import check_catalogs
 from .languages import LANGUAGES, Language
