@@ -15,10 +15,12 @@ import pytest
 from babel.messages.pofile import read_po
 
 from outreach.errors import OutreachError
-from outreach.languages import LANGUAGES
+from outreach.i18n.translate import Translator
+from outreach.languages import LANGUAGES, get
 from outreach.render import palette
 from outreach.render import print as print_render
 from outreach.render.linebreak import mark_breaks
+from outreach.validate import load_project
 
 XHTML = "{http://www.w3.org/1999/xhtml}"
 HANGUL = re.compile(r"[\uac00-\ud7a3]")
@@ -120,8 +122,9 @@ def test_no_korean_word_or_name_is_split_and_no_line_starts_against_cjk_rules(bu
         if any(code in pdf.name for code in (".ko", "-ko", ".ja", "-ja", "zh-Hans")):
             assert forbidden_line_starts(pages) == [], pdf.name
     # the Korean issuer on the cover of the Korean leaflet: one line, not one word a line
-    with open(root / "locales/ko/LC_MESSAGES/messages.po", "rb") as handle:
-        board = next(m.string for m in read_po(handle) if m.context == "site:board")
+    project = load_project(root / "content")
+    board = Translator.load(get("ko"), root / "locales", project.facts, project.bodies).text(project.site.board).value
+    assert "{" not in board and board.strip()
     cover = [line.text for blocks in pdf_pages(root / "build/pdf/leaflet-owners.vi-ko.pdf", 1) for lines in blocks
              for line in lines]
     assert board in cover, cover
