@@ -31,7 +31,7 @@ from .i18n.checks import check_catalogs
 from .i18n.translate import Translator
 from .languages import LANGUAGES, Language
 from .model import Project
-from . import fonts, pack, release
+from . import fonts, kinds, pack, release, screen
 from .render import print as print_render
 from .render import web
 from .render.common import Localizer, environment
@@ -320,7 +320,7 @@ def render_all(project: Project, paths: Paths, site_url: str, languages: tuple[L
             result.packs_reused += 1
             report = None
         else:
-            report = pack.make_pack(pack.PRODUCTS[job.document.kind], job.document, job.languages, titles, press,
+            report = pack.make_pack(kinds.of(job.document).press, job.document, job.languages, titles, press,
                                     version, state, readme, project.site.edition, blanks)
         shown = f"build/packs/{stem}/{press.name}"
         failed += fonts.check_embedded(press, job.languages, shown)
@@ -332,6 +332,8 @@ def render_all(project: Project, paths: Paths, site_url: str, languages: tuple[L
             web.PdfLink(f"pdf/{job.filename}", job.label(), job.languages))
     if failed:
         raise OutreachError(failed)
+    # kinds without a press product (slides): screen PDFs only, linked from their pages -- outreach/screen.py
+    screen.write_screen_pdfs(project, paths, print_lz, writer, pdf_links, site_url, languages, result)
     result.pdfs_rendered, result.pdfs_reused = writer.rendered, writer.reused
 
     # web: each language's site, and its offline pack (a zip that opens from the file system)
