@@ -118,7 +118,7 @@ def plugin_build(tmp_path_factory):
                               home="notice.md.j2", home_rank=50, print=notice_html, templates=templates))
     try:
         write_project(root, {"content/notices/nghi-le.yaml": NOTICE, "content/slides/thu.yaml": DECK})
-        fill_catalogs(root)
+        fill_catalogs(root, untranslated={})
         result = build(Paths(root), languages=(SOURCE, EN))
         yield root, result
     finally:
@@ -152,12 +152,14 @@ def test_a_kind_registered_only_in_the_test_is_built(plugin_build):
 
 
 def test_an_unregistered_kind_is_an_error_that_names_the_kinds(tmp_path):
-    write_project(tmp_path, {"content/notices/nghi-le.yaml": NOTICE})
+    poster = NOTICE.replace("kind: notice", "kind: poster")
+    assert poster != NOTICE
+    write_project(tmp_path, {"content/posters/nghi-le.yaml": poster})
     from .conftest import load_errors
 
     errors = load_errors(tmp_path)
-    assert "content/notices/nghi-le.yaml:2:7: error: unknown document kind 'notice'" in errors
-    assert "slides" in kinds.models() and "notice" not in kinds.models()
+    assert "content/posters/nghi-le.yaml:2:7: error: unknown document kind 'poster'" in errors
+    assert "slides" in kinds.models() and "poster" not in kinds.models()
 
 
 def test_slides_make_a_16_9_deck_and_a4_speaker_notes_without_a_pack(plugin_build):

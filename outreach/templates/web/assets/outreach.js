@@ -317,9 +317,10 @@
     current = Math.max(0, Math.min(slides.length - 1, index));
     slides.forEach(function (slide, i) { slide.classList.toggle("current", i === current); });
     var slide = slides[current];
+    if (!focus) return;  /* on load: the page stays where the reader is */
     if (history.replaceState) history.replaceState(null, "", "#" + slide.id);
     if (!deck.classList.contains("presenting")) slide.scrollIntoView({ block: "start" });
-    if (focus) slide.focus({ preventScroll: true });
+    slide.focus({ preventScroll: true });
   }
   function present(on) {
     deck.classList.toggle("presenting", on);
