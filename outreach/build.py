@@ -174,7 +174,8 @@ def finish(plan: Plan, outcomes) -> None:
     for filename in plan.made:
         plan.editions.record(filename, staging / "pdf" / filename, plan.project.site.edition)
         result.pdfs.append(paths.out / "pdf" / filename)
-        result.packs.append(paths.out / "packs" / filename[: -len(".pdf")])
+        if filename not in plan.screen_only:
+            result.packs.append(paths.out / "packs" / filename[: -len(".pdf")])
     web.write_root_assets(staging / "site")
     if tuple(plan.languages) != LANGUAGES:
         carry_over(paths, plan.owned)

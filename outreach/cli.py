@@ -74,7 +74,7 @@ def cmd_check(args) -> int:
 
     paths = _paths(args)
     project = load_project(paths.content)
-    if any(doc.kind in release.PRINTED_KINDS and doc.status.state == "approved" for doc in project.documents):
+    if any(release.printed(doc) and doc.status.state == "approved" for doc in project.documents):
         unreleasable = release.check_site_url(project, site_url_of(paths), paths.mkdocs_yml)
         if unreleasable:
             raise OutreachError(unreleasable)

@@ -333,6 +333,30 @@ class Story:
     location: Location = located()
 
 
+# ---------------------------------------------------------------- slides
+
+
+@dataclass(frozen=True)
+class Slide:
+    id: str = spec("stable id of the slide; its anchor on the presentation page")
+    heading: Text = spec("the slide's heading, one line", space=80)
+    notes: Text = spec("speaker notes: what the presenter says while the slide shows", rich=True)
+    points: tuple[Text, ...] = spec("what the slide shows: one to five short lines", required=False, default=())
+
+
+@dataclass(frozen=True)
+class Slides:
+    id: str = spec("stable id, used in file names and URLs")
+    kind: Literal["slides"] = spec("document kind")
+    status: Editorial = spec("editorial status: draft, reviewed or approved, with who and when")
+    audience: Text = spec("who the presentation is for, one line")
+    title: Text = spec("the presentation's title, on its first slide")
+    subtitle: Text = spec("one line under the title")
+    summary: Text = spec("one-sentence summary, for the web page and PDF metadata")
+    slides: tuple[Slide, ...] = spec("the slides after the title slide, in order")
+    location: Location = located()
+
+
 def iter_texts(record) -> list[Text]:
     """The texts in a record, depth first, in field order."""
     if isinstance(record, Text):
@@ -344,9 +368,7 @@ def iter_texts(record) -> list[Text]:
     return []
 
 
-Document = Leaflet | Handbook | Chapter | Course | Module | Story
-DOCUMENT_KINDS: dict[str, type] = {"leaflet": Leaflet, "handbook": Handbook, "chapter": Chapter,
-                                   "course": Course, "module": Module, "story": Story}
+Document = Leaflet | Handbook | Chapter | Course | Module | Story | Slides  # and the kinds plugins register
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,9 @@
 
     plan_print   every printed product: its print HTML, the print gate (a product is printed in a language
                  only when that language is complete; meanwhile readers keep its last complete edition),
-                 its key, and a job (PDF, then pack) unless the published pack has the same key
+                 its key, and a job (PDF, then pack) unless the published pack has the same key; the same
+                 for the screen PDFs of the kinds without a press product (kinds.py: ``press=None``), whose
+                 job makes the tagged PDF only
     plan_web     every language: its mkdocs project and its offline pack's, their keys, and a job for each
                  one whose key changed
 
@@ -20,7 +22,7 @@ from typing import TYPE_CHECKING
 
 import yaml
 
-from . import products
+from . import kinds, products
 from .cache import KeyStore, Timings, code_version, content_version, digest, tool_versions, tree
 from .editions import Editions
 from .errors import Diagnostic, Location
@@ -67,6 +69,9 @@ def blocked_entries(job, localizers: dict[str, Localizer], paths: Paths) -> list
     return found
 
 
+GATED = "gated"  # the key of a screen-only PDF that was not made (its kept edition, if any, is published)
+
+
 class Plan:
     """What this build makes: the jobs for the pool, and what the finishing steps need to know."""
 
@@ -83,6 +88,7 @@ class Plan:
         self.pdf_keys: dict[str, str] = {}  # file name → key, for the packs that contain the PDF
         self.print_jobs: dict[str, str] = {}  # file name → the job that makes it
         self.made: list[str] = []  # complete screen PDFs (new or unchanged)
+        self.screen_only: set[str] = set()  # those of them that have no press file and no pack
         self.owned: set[str] = {"site/index.html", "site/status", "site/pdf"}  # outputs this build answers for
         self.web_lz: dict[str, Localizer] = {}
         self.pages: dict[str, list[web.Page]] = {}  # each language's site pages
@@ -104,13 +110,16 @@ def plan_print(plan: Plan) -> None:
     # what stands in for missing contacts; preflight fails a press file that is not a draft and prints it
     blanks = contact_blanks(print_lz) if project.contacts.missing else ()
     jobs = []
-    for job in print_render.print_jobs(project, LANGUAGES):
+    every = print_render.print_jobs(project, LANGUAGES) + print_render.print_jobs(project, LANGUAGES, press=False)
+    for job in every:
         stem = job.filename[: -len(".pdf")]
-        links = plan.pdf_links.setdefault(f"{job.document.kind}.{job.document.id}", [])
+        press_product = kinds.of(job.document).press
+        links = plan.pdf_links.setdefault(job.link_key, [])
         if not all(lang in plan.languages for lang in job.languages):
             link_published(plan, job, links)  # another language's product, left as it is
             continue
-        plan.owned |= {f"pdf/{job.filename}", f"packs/{stem}", f"packs/{stem}.zip"}
+        plan.owned |= {f"pdf/{job.filename}", f"packs/{stem}", f"packs/{stem}.zip"} if press_product \
+            else {f"pdf/{job.filename}"}
         page_url = f"{plan.site_url}{job.web_language.code}/{web.page_url(web.page_path(job.document))}"
         for lang in job.languages:
             print_lz[lang.code].fallbacks.clear()
@@ -120,12 +129,17 @@ def plan_print(plan: Plan) -> None:
         if blocking:  # the gate: a product is printed in a language only when that language is complete
             plan.result.blocked[job.filename] = len(blocking)
             plan.result.warnings.extend(blocking)
+            if press_product is None:  # no pack tells a kept edition from a made one: its key does
+                plan.keys.record(f"pdf-{stem}", GATED)
             kept = plan.editions.kept(job.filename)
             if kept:  # readers keep the last complete edition of the screen PDF meanwhile
                 plan.editions.link_kept(job.filename, staging / "pdf" / job.filename)
                 plan.pdf_keys[job.filename] = digest("kept", kept, plan.editions.folder / job.filename)
                 plan.result.kept[job.filename] = kept
                 links.append(web.PdfLink(f"pdf/{job.filename}", job.label(), job.languages, kept=kept))
+            continue
+        if press_product is None:
+            jobs.append(plan_screen(plan, job, source, links))
             continue
         titles = {lang.code: print_lz[lang.code].plain(job.document.title) for lang in job.languages}
         state = project.state(job.document)
@@ -148,14 +162,43 @@ def plan_print(plan: Plan) -> None:
                 project.site.edition, blanks, plan.epoch)
         size = len(source.html) + sum(map(len, source.tails))
         jobs.append(plan.job(f"print {stem}", "print", products.printed_product, args, estimate=size / 40_000))
-    plan.add(*jobs)  # all at once (the HTML takes less time than the workers' imports): the longest first
+    plan.add(*(job for job in jobs if job))  # all at once (the HTML takes less time than the workers' imports)
+
+
+def plan_screen(plan: Plan, job, source, links: list) -> Job | None:
+    """A screen PDF of a kind without a press product: keyed on what the PDF is made from, linked from the
+    published output when that has not changed, else a job that makes the tagged PDF (no press file, no
+    pack)."""
+    stem, paths = job.filename[: -len(".pdf")], plan.paths
+    pdf = print_render.pdf_key(source)
+    key = digest(code_version(), tool_versions(), pdf)
+    plan.pdf_keys[job.filename] = key
+    plan.made.append(job.filename)
+    plan.screen_only.add(job.filename)
+    links.append(web.PdfLink(f"pdf/{job.filename}", job.label(), job.languages))
+    published = paths.out / "pdf" / job.filename
+    if plan.keys.record(f"pdf-{stem}", key) and published.exists():
+        os.link(published, plan.staging / "pdf" / job.filename)
+        plan.result.pdfs_reused += 1
+        return None
+    label = f"{job.filename} ({'+'.join(lang.code for lang in job.languages)})"
+    plan.print_jobs[job.filename] = f"print {stem}"
+    args = (source, plan.staging / "pdf" / job.filename, paths.root, paths.cache / "pdf", pdf, label,
+            tuple(lang.code for lang in job.languages), plan.epoch)
+    size = len(source.html) + sum(map(len, source.tails))
+    return plan.job(f"print {stem}", "print", products.screen_pdf, args, estimate=size / 40_000)
 
 
 def link_published(plan: Plan, job, links: list) -> None:
     """The link to a product this build does not make, as published: made, kept, or not there."""
     stem = job.filename[: -len(".pdf")]
     if (plan.paths.out / "pdf" / job.filename).exists():
-        kept = None if (plan.paths.out / "packs" / stem).is_dir() else plan.editions.kept(job.filename)
+        if kinds.of(job.document).press:
+            complete = (plan.paths.out / "packs" / stem).is_dir()
+        else:
+            key = plan.paths.cache / "keys" / f"pdf-{stem}.key"
+            complete = key.exists() and key.read_text() != GATED
+        kept = None if complete else plan.editions.kept(job.filename)
         links.append(web.PdfLink(f"pdf/{job.filename}", job.label(), job.languages, kept=kept))
 
 

@@ -2,6 +2,7 @@
 
     printed product   print HTML → press file and tagged screen PDF → PDF/X-4, proof, preflight, manifest,
                       README, zip
+    screen PDF        print HTML → tagged PDF (a kind without a press product: slides, speaker notes)
     site              generated mkdocs project → one language's site, finished (sitemap, search index),
                       its text files compressed
     offline pack      generated mkdocs project (offline) → site → with the language's PDFs → zip
@@ -18,7 +19,7 @@ import os
 import shutil
 from pathlib import Path
 
-from . import pack
+from . import kinds, pack
 from .languages import get
 from .render import print as print_render
 from .render import web
@@ -44,7 +45,7 @@ def printed_product(source: print_render.PrintSource, press: Path, screen: Path,
     problems, rendered = print_render.write_cached(source, press, base_url, cache_dir, key, screen=screen)
     if problems:
         raise OutreachError(print_render.layout_diagnostics(source, label, problems))
-    product = pack.PRODUCTS[document.kind]
+    product = kinds.of(document).press
     languages = tuple(get(code) for code in codes)
     readme = environment().get_template("pack/README.txt.j2")
     report = pack.make_pack(product, document, languages, titles, press, version, state, readme, edition, blanks)
@@ -52,6 +53,23 @@ def printed_product(source: print_render.PrintSource, press: Path, screen: Path,
     failed = fonts.check_embedded(press, languages, shown)
     failed += [Diagnostic(Location(shown + (f":page {f.page}" if f.page else "")), f.message, f.code,
                           hint="see preflight.txt in the pack") for f in report.errors]
+    if failed:
+        raise OutreachError(failed)
+    return rendered
+
+
+def screen_pdf(source: print_render.PrintSource, screen: Path, base_url: Path, cache_dir: Path, key: str,
+               label: str, codes: tuple[str, ...], epoch: int) -> bool:
+    """The tagged PDF of a kind without a press product (slides): no press file, no pack. Returns whether
+    WeasyPrint ran; raises the problems of the layout, or the fonts that are not embedded."""
+    from . import fonts
+    from .errors import OutreachError
+
+    _source_date(epoch)
+    problems, rendered = print_render.write_cached(source, None, base_url, cache_dir, key, screen=screen)
+    if problems:
+        raise OutreachError(print_render.layout_diagnostics(source, label, problems))
+    failed = fonts.check_embedded(screen, tuple(get(code) for code in codes), f"build/pdf/{screen.name}")
     if failed:
         raise OutreachError(failed)
     return rendered

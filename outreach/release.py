@@ -15,7 +15,6 @@ from urllib.parse import urlsplit
 from .errors import Diagnostic, Location, display_path
 
 PLACEHOLDER_DOMAINS = ("example.org", "example.com", "example.net", "example", "invalid", "test", "localhost")
-PRINTED_KINDS = ("leaflet", "handbook", "course")  # the kinds whose print carries the page's address
 
 
 def placeholder_host(host: str) -> bool:
@@ -44,6 +43,13 @@ def setting_location(mkdocs_yml: Path) -> Location:
     return Location(shown)
 
 
+def printed(document) -> bool:
+    """A press product: its print carries the page's address (the document's kind says)."""
+    from . import kinds
+
+    return kinds.of(document).printed
+
+
 def check_site_url(project, site_url: str, mkdocs_yml: Path, overridden: bool = False) -> list[Diagnostic]:
     """Every approved printed document is an error while the site's address is a placeholder."""
     host = urlsplit(site_url).hostname or ""
@@ -54,7 +60,7 @@ def check_site_url(project, site_url: str, mkdocs_yml: Path, overridden: bool = 
                else f"site_url in {where.path}" + (f" (line {where.line})" if where.line else ""))
     found = []
     for document in project.documents:
-        if document.kind in PRINTED_KINDS and document.status.state == "approved":
+        if printed(document) and document.status.state == "approved":
             found.append(Diagnostic(
                 document.status.location or document.location,
                 f"{document.kind} '{document.id}' cannot be approved: its QR code and printed URL lead to {host}, "

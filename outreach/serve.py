@@ -30,6 +30,7 @@ import urllib.parse
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from . import kinds
 from .errors import Diagnostic, Location, OutreachError
 from .languages import LANGUAGES, Language
 from .render import print as print_render
@@ -39,7 +40,6 @@ from .render.common import TEMPLATES
 LIVE_SCRIPT = "/__outreach/live.js"
 WAIT_PATH = "/__outreach/wait"
 PREVIEW_PATH = "/__preview/"
-PREVIEW_KINDS = ("leaflet", "handbook")
 WAIT_SECONDS = 20
 PREVIEW_DPI = 40
 
@@ -109,7 +109,7 @@ class Builder:
                 jobs = self.preview_jobs(project)
                 links = {}
                 for job in jobs:
-                    links.setdefault(f"{job.document.kind}.{job.document.id}", []).append(
+                    links.setdefault(job.link_key, []).append(
                         web.PdfLink(f"pdf/{job.filename}", job.label(), job.languages))
                 rebuilt = []
                 for position, language in enumerate(self.order()):
@@ -211,7 +211,7 @@ class Builder:
 
     def preview_jobs(self, project) -> list:
         return [job for job in print_render.print_jobs(project, self.languages)
-                if job.document.kind in PREVIEW_KINDS]
+                if kinds.of(job.document).preview]
 
     def build_preview(self, project, jobs) -> None:
         """Render the leaflets and handbooks whose print HTML changed (the viewed language first) and turn

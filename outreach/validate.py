@@ -18,7 +18,8 @@ from pathlib import Path
 from . import languages, markup
 from .errors import Location, OutreachError, Report, display_path
 from .load import Mapping, Node, Scalar, Sequence, SourceFile, load_yaml
-from .model import DOCUMENT_KINDS, Body, Contacts, Fact, Project, Site, Term, Text, iter_texts
+from . import kinds
+from .model import Body, Contacts, Fact, Project, Site, Term, Text, iter_texts
 
 PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
 # Digits that are not figures: document numbers ("33-CT/TW", "98/2014/NĐ-CP") and references to
@@ -391,7 +392,7 @@ def load_project(content_dir: str | Path) -> Project:
             check(documents, facts, site.edition, report)
     for diagnostic in report.warnings:
         print(diagnostic.format())
-    documents.sort(key=lambda d: (list(DOCUMENT_KINDS).index(d.kind), getattr(d, "course", ""),
+    documents.sort(key=lambda d: (list(kinds.models()).index(d.kind), getattr(d, "course", ""),
                                   getattr(d, "number", 0), _chapter_order(documents, d), d.id))
     names = _load_names(sources.get("names.yaml"), report)
     report.raise_if_errors()
@@ -420,7 +421,6 @@ def _chapter_order(documents, document) -> int:
     return 0
 
 
-PRINTS_CONTACTS = ("leaflet", "handbook")
 
 
 def check_status(document, report: Report, contacts) -> None:
@@ -429,7 +429,7 @@ def check_status(document, report: Report, contacts) -> None:
     if status.state != "draft" and not (status.by and status.date):
         report.error(where, f"a {status.state} {document.kind} needs 'by' (who) and 'date' (when)",
                      "status.incomplete", "add 'by:' and 'date:' under 'status:'")
-    if status.state == "approved" and document.kind in PRINTS_CONTACTS and contacts.missing:
+    if status.state == "approved" and kinds.of(document).prints_contacts and contacts.missing:
         report.error(where, f"{document.kind} '{document.id}' cannot be approved: content/contacts.yaml still has "
                      f"empty fields ({', '.join(contacts.missing)})", "status.contacts",
                      "the Board fills in the contacts first; until then the document stays 'reviewed' at most")
@@ -531,14 +531,15 @@ def convert_file(name: str, source: SourceFile, report: Report, fact_ids, body_i
         report.error(Location(source.path, 1, 1), "a document must be a mapping of fields", "schema.type")
         return MISSING
     kind_node, id_node = root.items.get("kind"), root.items.get("id")
+    document_kinds = kinds.models()
     if not isinstance(kind_node, Scalar):
-        report.error(root.loc, "missing field 'kind' (one of: " + ", ".join(DOCUMENT_KINDS) + ")",
+        report.error(root.loc, "missing field 'kind' (one of: " + ", ".join(document_kinds) + ")",
                      "schema.missing", "add 'kind: leaflet', 'kind: handbook' or 'kind: module'")
         return MISSING
-    cls = DOCUMENT_KINDS.get(kind_node.value)
+    cls = document_kinds.get(kind_node.value)
     if cls is None:
         report.error(kind_node.loc, f"unknown document kind '{kind_node.value}'"
-                     f"{suggest(str(kind_node.value), DOCUMENT_KINDS)}", "schema.value")
+                     f"{suggest(str(kind_node.value), document_kinds)}", "schema.value")
         return MISSING
     doc_id = str(id_node.value) if isinstance(id_node, Scalar) else Path(name).stem
     label = f"{cls.__name__} '{doc_id}'"
@@ -629,7 +630,6 @@ def _is_language(key: str) -> bool:
 
 SENTENCE_END = re.compile(r"(?<=[.!?…])[”\"’)]*\s+")
 WORD = re.compile(r"\S*[^\W_]\S*|\{[a-z0-9_]+\}")
-WORKER_FACING = ("handbook", "chapter", "course", "module")
 MAX_SYLLABLES = 40
 
 
@@ -683,7 +683,7 @@ def _sentence_location(text: Text, sentence: str) -> Location:
 def check_sentence_length(documents, facts, edition, report: Report) -> None:
     """Worker-facing texts: a sentence over MAX_SYLLABLES syllables is hard to read on a phone in a break."""
     for document in documents:
-        if document.kind not in WORKER_FACING:
+        if not kinds.of(document).worker_facing:
             continue
         for text in iter_texts(document):
             for sentence in sentences(text):

@@ -85,7 +85,12 @@ def test_bundled_handbooks_courses_and_packs(bundled_build):
     import json
 
     root, result = bundled_build
-    assert len(result.pdfs) == 19 and len(result.packs) == 19
+    # 19 press products, each with its pack; and for the screen only, per language, the briefing deck and the two
+    # courses' lecturer slides, each with its speaker notes (30 PDFs, no pack)
+    assert len(result.pdfs) == 19 + 30 and len(result.packs) == 19
+    screen_only = {path.name for path in result.pdfs} - {f"{path.name}.pdf" for path in result.packs}
+    assert screen_only == {f"{stem}.{language.code}{notes}.pdf" for language in LANGUAGES for notes in ("", ".notes")
+                           for stem in ("slides-quan-triet-de-an", "lecture-awareness", "lecture-new-member")}
     for language in LANGUAGES:
         code = language.code
         manifest = json.loads((root / f"build/packs/handbook-so-tay.{code}/manifest.json").read_text())

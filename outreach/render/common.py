@@ -38,8 +38,11 @@ def autoescape(name: str | None) -> bool:
 
 
 def environment() -> jinja2.Environment:
+    from .. import kinds
+
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(TEMPLATES)),
+        # ours first, then the folders of kinds registered from outside this package
+        loader=jinja2.FileSystemLoader([str(TEMPLATES), *(str(folder) for folder in kinds.template_folders())]),
         autoescape=autoescape,
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,

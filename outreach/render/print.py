@@ -60,11 +60,17 @@ class PrintJob:
 
     document: object
     languages: tuple[Language, ...]
+    variant: str = ""  # another PDF of the same document and languages: "notes" (a deck's speaker notes)
 
     @property
     def filename(self) -> str:
         codes = "-".join(lang.code for lang in self.languages)
-        return f"{self.document.kind}-{self.document.id}.{codes}.pdf"
+        return f"{self.document.kind}-{self.document.id}.{codes}{'.' + self.variant if self.variant else ''}.pdf"
+
+    @property
+    def link_key(self) -> str:
+        """Where the web pages look the PDF up (see render.web.Pages.pdfs_for)."""
+        return f"{self.document.kind}.{self.document.id}" + (f".{self.variant}" if self.variant else "")
 
     @property
     def web_language(self) -> Language:
@@ -75,12 +81,19 @@ class PrintJob:
         return " – ".join(lang.name for lang in self.languages)
 
 
-def print_jobs(project: Project, languages=LANGUAGES) -> list[PrintJob]:
-    """Every PDF: bilingual leaflets (vi + each other language), and a handbook and a handout per course
-    in each language."""
-    jobs = [PrintJob(doc, (source(), target)) for doc in project.of_kind("leaflet") for target in TARGETS]
-    for kind in ("handbook", "course"):
-        jobs += [PrintJob(doc, (language,)) for doc in project.of_kind(kind) for language in LANGUAGES]
+def print_jobs(project: Project, languages=LANGUAGES, press: bool = True) -> list[PrintJob]:
+    """Every PDF of the kinds that print: a bilingual pair (vi + each other language) or one per language, as
+    each kind says. ``press``: the press products (each with a printer pack); False: the screen PDFs only."""
+    from .. import kinds
+
+    jobs = []
+    for kind in kinds.all_kinds():
+        if kind.print is None or (kind.press is not None) != press:
+            continue
+        pairs = [(source(), target) for target in TARGETS] if kind.print_languages == "pairs" else \
+            [(language,) for language in LANGUAGES]
+        jobs += [PrintJob(doc, codes, variant) for doc in kinds.documents(project, kind) for codes in pairs
+                 for variant in kind.variants]
     return [job for job in jobs if all(lang in languages for lang in job.languages)]
 
 
@@ -192,11 +205,28 @@ def course_html(job: PrintJob, project: Project, localizers: dict[str, Localizer
     ))
 
 
-RENDERERS = {"leaflet": leaflet_html, "handbook": handbook_html, "course": course_html}
+def slides_html(job: PrintJob, project: Project, localizers: dict[str, Localizer], page_url: str) -> PrintSource:
+    """A 16:9 deck for the screen in one language; the "notes" variant: A4 pages, each slide with its notes."""
+    lz = localizers[job.languages[0].code]
+    return PrintSource(lz.env.get_template("print/slides.html.j2").render(
+        lz=lz, _=lz.ui, doc=job.document, project=project, site=project.site, notes=job.variant == "notes",
+        meta=_meta(project, [lz], job.document, job.languages), css=_css("fonts.css", "slides.css"),
+        page_url=page_url, edition=edition_text(project.site.edition, lz.language)))
+
+
+def lecture_html(job: PrintJob, project: Project, localizers: dict[str, Localizer], page_url: str) -> PrintSource:
+    """A course's lecturer slides in one language, made from its modules; "notes": with the speaker notes."""
+    lz = localizers[job.languages[0].code]
+    return PrintSource(lz.env.get_template("print/lecture.html.j2").render(
+        lz=lz, _=lz.ui, doc=job.document, project=project, site=project.site, notes=job.variant == "notes",
+        meta=_meta(project, [lz], job.document, job.languages), css=_css("fonts.css", "slides.css"),
+        page_url=page_url, edition=edition_text(project.site.edition, lz.language)))
 
 
 def print_html(job: PrintJob, project: Project, localizers: dict[str, Localizer], page_url: str) -> PrintSource:
-    source = RENDERERS[job.document.kind](job, project, localizers, page_url)
+    from .. import kinds
+
+    source = kinds.of(job.document).print(job, project, localizers, page_url)
     terms = tuple(term.vi for term in project.glossary)  # kept whole in Vietnamese headings
     return PrintSource(mark_breaks(source.html, project.names, terms),
                        tuple(mark_breaks(tail, project.names, terms) for tail in source.tails), texts=source.texts)
@@ -416,12 +446,13 @@ def layout_diagnostics(source: PrintSource, label: str, found: list[tuple]) -> l
     return diagnostics
 
 
-def render_pdf(source: PrintSource, target: Path, base_url: Path, key: str,
+def render_pdf(source: PrintSource, target: Path | None, base_url: Path, key: str,
                screen: Path | None = None) -> list[tuple]:
-    """HTML → PDF/X-4 at ``target``, and the tagged PDF for reading on screen at ``screen``. Returns the problems
-    of the layout, and then writes nothing: panels whose text does not fit, as ("print.overflow", panel, what is
-    wrong, the language of the text, the text), and pages with only a few lines, as ("print.runt", message,
-    hint). A plain function of plain values, so that it can run in another process."""
+    """HTML → PDF/X-4 at ``target`` (None: no press file), and the tagged PDF for reading on screen at
+    ``screen``. Returns the problems of the layout, and then writes nothing: panels whose text does not fit,
+    as ("print.overflow", panel, what is wrong, the language of the text, the text), and pages with only a few
+    lines, as ("print.runt", message, hint). A plain function of plain values, so that it can run in another
+    process."""
     import weasyprint
 
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
@@ -444,8 +475,9 @@ def render_pdf(source: PrintSource, target: Path, base_url: Path, key: str,
     if tail:
         back = render(tail)
         document = document.copy([*document.pages, *back.pages])
-    document.write_pdf(target, pdf_variant=PDF_VARIANT)
-    stable_document_id(target, key)
+    if target is not None:
+        document.write_pdf(target, pdf_variant=PDF_VARIANT)
+        stable_document_id(target, key)
     if screen:
         with element_languages():
             document.write_pdf(screen, pdf_variant=SCREEN_VARIANT)
@@ -513,16 +545,17 @@ def pdf_key(source: PrintSource) -> str:
     return digest.hexdigest()
 
 
-def write_cached(source: PrintSource, target: Path, base_url: Path, cache_dir: Path | None,
+def write_cached(source: PrintSource, target: Path | None, base_url: Path, cache_dir: Path | None,
                  key: str | None = None, screen: Path | None = None) -> tuple[list[tuple], bool]:
-    """Write one press PDF (and its screen PDF, when a path is given), from the cache when the same HTML was
-    rendered before. Returns the problems of the layout (as ``render_pdf`` does), and whether WeasyPrint ran.
-    A plain function of plain values, so that it can run in another process."""
+    """Write one press PDF (None: a screen PDF only) and its screen PDF, when a path is given, from the cache
+    when the same HTML was rendered before. Returns the problems of the layout (as ``render_pdf`` does), and
+    whether WeasyPrint ran. A plain function of plain values, so that it can run in another process."""
     key = key or pdf_key(source)
     cached = cache_dir / f"{key}.pdf" if cache_dir else None
     cached_screen = cache_dir / f"{key}.screen.pdf" if cache_dir else None
-    if cached and cached.exists() and (not screen or cached_screen.exists()):
-        shutil.copyfile(cached, target)
+    if cached and (target is None or cached.exists()) and (not screen or cached_screen.exists()):
+        if target is not None:
+            shutil.copyfile(cached, target)
         if screen:
             shutil.copyfile(cached_screen, screen)
         return [], False
@@ -554,9 +587,10 @@ class PdfWriter:
               screen: Path | None = None) -> None:
         self.write_all([(source, target, screen, label)], base_url)
 
-    def write_all(self, items: list[tuple[PrintSource, Path, Path | None, str]], base_url: Path) -> None:
-        """Write every press PDF (and its screen PDF, when a path is given); raise one error listing every
-        problem of the layout in every file (a panel whose text does not fit, a page with only a few lines)."""
+    def write_all(self, items: list[tuple[PrintSource, Path | None, Path | None, str]], base_url: Path) -> None:
+        """Write every press PDF (None: none) and its screen PDF, when a path is given; raise one error listing
+        every problem of the layout in every file (a panel whose text does not fit, a page with only a few
+        lines)."""
         args = [(source, target, base_url, self.cache_dir, None, screen) for source, target, screen, _ in items]
         if len(items) > 1 and self.processes > 1:
             with concurrent.futures.ProcessPoolExecutor(self.processes) as pool:
@@ -564,8 +598,8 @@ class PdfWriter:
         else:
             results = [write_cached(*a) for a in args]
         problems = []
-        for (source, target, _, label), (found, rendered) in zip(items, results):
-            problems += layout_diagnostics(source, label or target.name, found)
+        for (source, target, screen, label), (found, rendered) in zip(items, results):
+            problems += layout_diagnostics(source, label or (target or screen).name, found)
             self.rendered += rendered and not found
             self.reused += not rendered
         if problems:

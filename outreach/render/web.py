@@ -29,7 +29,7 @@ from markupsafe import Markup
 from ..errors import Diagnostic, Location, OutreachError
 from .. import languages as language_data
 from ..languages import LANGUAGES, Language, source
-from ..model import Leaflet, Project, Text
+from ..model import Project, Text
 from .common import TEMPLATES, Localizer
 
 OVERRIDES = TEMPLATES / "web" / "overrides"
@@ -79,18 +79,11 @@ def yaml_scalar(value: str) -> Markup:
 
 
 def page_path(document) -> str:
-    """Where a document's page lives in every language's docs folder."""
-    if document.kind == "handbook":
-        return f"handbooks/{document.id}/index.md"
-    if document.kind == "chapter":
-        return f"handbooks/{document.handbook}/{document.id}.md"
-    if document.kind == "course":
-        return f"courses/{document.id}/index.md"
-    if document.kind == "module":
-        return f"courses/{document.course}/{document.id}.md"
-    if document.kind == "story":
-        return f"stories/{document.id}.md"
-    return f"{document.kind}s/{document.id}.md"
+    """Where a document's page lives in every language's docs folder (its kind says)."""
+    from .. import kinds
+
+    kind = kinds.of(document)
+    return kind.page(document) if kind.page else f"{document.kind}s/{document.id}.md"
 
 
 GLOSSARY_PAGE = "glossary.md"
@@ -144,90 +137,120 @@ def md_link(source: str, target: str) -> str:
     return posixpath.relpath(target, posixpath.dirname(source) or ".")
 
 
-def render_pages(project: Project, lz: Localizer, pdfs: dict[str, list[PdfLink]], urls: Urls = WEB,
-                 offline_pack: str | None = None) -> list[Page]:
-    """Every page of one language's site, in navigation order."""
-    env = lz.env
-    env.filters.setdefault("md", md_escape)
-    env.filters.setdefault("yaml", yaml_scalar)
+class Pages:
+    """The pages of one language's site as they are made: what a kind's page function adds to."""
 
-    def lang_attr(text: Text) -> Markup:
-        return Markup(f' lang="{source().code}"') if lz.status_of(text) in ("missing", "fuzzy") else Markup("")
+    def __init__(self, project: Project, lz: Localizer, pdfs: dict[str, list[PdfLink]], urls: Urls):
+        env = lz.env
+        env.filters.setdefault("md", md_escape)
+        env.filters.setdefault("yaml", yaml_scalar)
+        self.project, self.lz, self.pdfs, self.urls = project, lz, pdfs, urls
+        self.common = {"project": project, "site": project.site, "lz": lz, "_": lz.ui, "attrs": self.attrs,
+                       "lang_attr": self.lang_attr, "lang": lz.language, "languages": LANGUAGES}
+        self.pages: list[Page] = []
 
-    def attrs(text: Text) -> Markup:
-        attr = lang_attr(text)
+    def lang_attr(self, text: Text) -> Markup:
+        return Markup(f' lang="{source().code}"') if self.lz.status_of(text) in ("missing", "fuzzy") else Markup("")
+
+    def attrs(self, text: Text) -> Markup:
+        attr = self.lang_attr(text)
         return Markup(" {:") + attr + Markup(" }") if attr else Markup("")
 
-    common = {"project": project, "site": project.site, "lz": lz, "_": lz.ui, "attrs": attrs,
-              "lang_attr": lang_attr, "lang": lz.language, "languages": LANGUAGES}
-    pages: list[Page] = []
-
-    def add(path: str, template: str, title: str, terms: bool = True, **context) -> None:
+    def add(self, path: str, template: str, title: str, terms: bool = True, **context) -> None:
         # each page links the first use of each glossary term to its entry (not the home page, nor the glossary)
-        lz.glossary_scope(project.glossary if terms else (), urls.link(path, GLOSSARY_PAGE))
-        text = env.get_template(f"web/{template}").render(**common, root=urls.root(path),
-                                                          pdf_root=urls.pdf_root(path), **context)
-        lz.glossary_scope()
-        pages.append(Page(path, title, text))
+        self.lz.glossary_scope(self.project.glossary if terms else (), self.urls.link(path, GLOSSARY_PAGE))
+        text = self.lz.env.get_template(f"web/{template}").render(
+            **self.common, root=self.urls.root(path), pdf_root=self.urls.pdf_root(path), **context)
+        self.lz.glossary_scope()
+        self.pages.append(Page(path, title, text))
 
-    def pdfs_for(doc) -> list[PdfLink]:
-        return [link for link in pdfs.get(f"{doc.kind}.{doc.id}", [])
-                if lz.language.is_source or lz.language in link.languages]
-
-    def item(doc, source: str = "index.md") -> dict:
-        return {"doc": doc, "page": md_link(source, page_path(doc))}
-
-    chapters = {doc.id: doc for doc in project.of_kind("chapter")}
-    courses = project.of_kind("course")
-    modules = project.of_kind("module")
-    stories = [doc for doc in project.of_kind("story") if not doc.example]  # a template is never published
-    add("index.md", "home.md.j2", lz.plain(project.site.title), terms=False,
-        **home_context(project, urls, item, chapters, courses, modules),
-        offline_pack=offline_pack and urls.root("index.md") + offline_pack)
-    for doc in project.of_kind("handbook"):
-        path = page_path(doc)
-        own = [chapters[c] for c in doc.chapters]
-        add(path, "handbook.md.j2", lz.plain(doc.title), doc=doc, pdfs=pdfs_for(doc), chapters=own,
-            glossary=md_link(path, GLOSSARY_PAGE))
-        for chapter in own:
-            add(page_path(chapter), "chapter.md.j2", lz.plain(chapter.title), doc=chapter)
-    for doc in courses:
-        path = page_path(doc)
-        own = [m for m in modules if m.course == doc.id]
-        add(path, "course.md.j2", lz.plain(doc.title), doc=doc, pdfs=pdfs_for(doc),
-            modules=[{"doc": m, "page": urls.link(path, page_path(m))} for m in own])
-        for index, module in enumerate(own):
-            following = own[index + 1] if index + 1 < len(own) else None
-            add(page_path(module), "module.md.j2", lz.plain(module.title), doc=module, course=doc,
-                next={"doc": following, "page": urls.link(page_path(module), page_path(following))}
-                if following else None)
-    for doc in project.of_kind("leaflet"):
-        assert isinstance(doc, Leaflet)
-        add(page_path(doc), "leaflet.md.j2", lz.plain(doc.title), doc=doc, pdfs=pdfs_for(doc))
-    for doc in stories:
-        add(page_path(doc), "story.md.j2", lz.plain(doc.title), doc=doc)
-    add(GLOSSARY_PAGE, "glossary.md.j2", lz.ui("Giải thích từ ngữ"), terms=False, glossary_terms=project.glossary)
-    return pages
+    def pdfs_for(self, doc, variant: str = "") -> list[PdfLink]:
+        key = f"{doc.kind}.{doc.id}" + (f".{variant}" if variant else "")
+        return [link for link in self.pdfs.get(key, [])
+                if self.lz.language.is_source or self.lz.language in link.languages]
 
 
-def home_context(project: Project, urls: Urls, item, chapters: dict, courses, modules) -> dict:
-    """What the home page shows: each course as a card with its modules (for "continue with module N"), each
-    handbook with its chapters, the leaflets and the stories; every link as a URL (the cards are HTML)."""
-    def card(doc, **more) -> dict:
-        return {**item(doc), "href": urls.link("index.md", page_path(doc)), **more}
+def handbook_pages(site: Pages, doc) -> None:
+    """A handbook's page, then one page per chapter."""
+    chapters = {chapter.id: chapter for chapter in site.project.of_kind("chapter")}
+    path = page_path(doc)
+    own = [chapters[c] for c in doc.chapters]
+    site.add(path, "handbook.md.j2", site.lz.plain(doc.title), doc=doc, pdfs=site.pdfs_for(doc), chapters=own,
+             glossary=md_link(path, GLOSSARY_PAGE))
+    for chapter in own:
+        site.add(page_path(chapter), "chapter.md.j2", site.lz.plain(chapter.title), doc=chapter)
 
-    course_cards = []
-    for doc in courses:
-        own = [m for m in modules if m.course == doc.id]
-        course_cards.append(card(doc, modules=[card(m) for m in own], minutes=sum(m.minutes for m in own)))
-    return {
-        "courses": course_cards,
-        "handbooks": [card(doc, chapters=[card(chapters[c]) for c in doc.chapters])
-                      for doc in project.of_kind("handbook")],
-        "leaflets": [card(doc) for doc in project.of_kind("leaflet")],
-        "stories": [card(doc) for doc in project.of_kind("story") if not doc.example],  # a template never shows
-        "glossary": urls.link("index.md", GLOSSARY_PAGE),
-    }
+
+def course_pages(site: Pages, doc) -> None:
+    """A course's page, then one page per module, each pointing to the next."""
+    urls = site.urls
+    path = page_path(doc)
+    own = [m for m in site.project.of_kind("module") if m.course == doc.id]
+    site.add(path, "course.md.j2", site.lz.plain(doc.title), doc=doc, pdfs=site.pdfs_for(doc),
+             modules=[{"doc": m, "page": urls.link(path, page_path(m))} for m in own])
+    for index, module in enumerate(own):
+        following = own[index + 1] if index + 1 < len(own) else None
+        site.add(page_path(module), "module.md.j2", site.lz.plain(module.title), doc=module, course=doc,
+                 next={"doc": following, "page": urls.link(page_path(module), page_path(following))}
+                 if following else None)
+
+
+def lecture_pages(site: Pages, doc) -> None:
+    """A course's lecturer slides, as a presentation page in the course's section."""
+    title = theme_strings(site.lz)["lecture"]
+    site.add(page_path(doc), "lecture.md.j2", f"{title}: {site.lz.plain(doc.title)}", doc=doc,
+             pdfs=site.pdfs_for(doc), notes=site.pdfs_for(doc, "notes"), heading=title,
+             course=site.urls.link(page_path(doc), page_path(doc.course)))
+
+
+def render_pages(project: Project, lz: Localizer, pdfs: dict[str, list[PdfLink]], urls: Urls = WEB,
+                 offline_pack: str | None = None) -> list[Page]:
+    """Every page of one language's site, in navigation order: the home page, each kind's pages, the glossary."""
+    from .. import kinds
+
+    site = Pages(project, lz, pdfs, urls)
+    site.add("index.md", "home.md.j2", lz.plain(project.site.title), terms=False,
+             sections=home_sections(project, urls),
+             glossary=urls.link("index.md", GLOSSARY_PAGE),
+             offline_pack=offline_pack and urls.root("index.md") + offline_pack)
+    for kind in kinds.by("nav"):
+        for doc in kinds.documents(project, kind):
+            if kind.pages:
+                kind.pages(site, doc)
+            elif kind.web:
+                site.add(page_path(doc), kind.web, lz.plain(doc.title), doc=doc, pdfs=site.pdfs_for(doc),
+                         notes=site.pdfs_for(doc, "notes"))
+    site.add(GLOSSARY_PAGE, "glossary.md.j2", lz.ui("Giải thích từ ngữ"), terms=False,
+             glossary_terms=project.glossary)
+    return site.pages
+
+
+def handbook_card(doc, project: Project, card) -> dict:
+    chapters = {chapter.id: chapter for chapter in project.of_kind("chapter")}
+    return {"chapters": [card(chapters[c]) for c in doc.chapters]}
+
+
+def course_card(doc, project: Project, card) -> dict:
+    own = [m for m in project.of_kind("module") if m.course == doc.id]
+    return {"modules": [card(m) for m in own], "minutes": sum(m.minutes for m in own)}
+
+
+def home_sections(project: Project, urls: Urls) -> list[dict]:
+    """What the home page shows: a section per kind that has one (its template under web/home/), with a card
+    per published document; every link as a URL (the cards are HTML)."""
+    from .. import kinds
+
+    def card(doc) -> dict:
+        return {"doc": doc, "page": md_link("index.md", page_path(doc)),
+                "href": urls.link("index.md", page_path(doc))}
+
+    sections = []
+    for kind in kinds.by("home_rank"):
+        if kind.home:
+            cards = [{**card(doc), **(kind.card(doc, project, card) if kind.card else {})}
+                     for doc in kinds.documents(project, kind)]
+            sections.append({"kind": kind.name, "template": f"web/home/{kind.home}", "cards": cards})
+    return sections
 
 
 def navigation(pages: list[Page]) -> list:

@@ -379,3 +379,55 @@
     else window.addEventListener("load", keepForOffline);
   }
 })();
+
+/* Presentations: the arrow keys, Page Up/Down and Space move between the slides of a deck; "present" shows one
+   slide at a time, full screen. Without a script the page still works: each slide links to the one before and
+   after, and its notes open with their toggle. */
+(function () {
+  var deck = document.querySelector("[data-deck]");
+  if (!deck) return;
+  var slides = Array.prototype.slice.call(deck.querySelectorAll(".deck-slide"));
+  var button = document.querySelector("[data-deck-present]");
+  var current = Math.max(0, slides.findIndex(function (slide) { return "#" + slide.id === location.hash; }));
+
+  function show(index, focus) {
+    current = Math.max(0, Math.min(slides.length - 1, index));
+    slides.forEach(function (slide, i) { slide.classList.toggle("current", i === current); });
+    var slide = slides[current];
+    if (!focus) return;  /* on load: the page stays where the reader is */
+    if (history.replaceState) history.replaceState(null, "", "#" + slide.id);
+    if (!deck.classList.contains("presenting")) slide.scrollIntoView({ block: "start" });
+    slide.focus({ preventScroll: true });
+  }
+  function present(on) {
+    deck.classList.toggle("presenting", on);
+    if (on && deck.requestFullscreen) deck.requestFullscreen().catch(function () {});
+    if (!on && document.fullscreenElement) document.exitFullscreen();
+    show(current, true);
+  }
+  if (button) {
+    button.parentNode.hidden = false;
+    button.addEventListener("click", function () { present(true); });
+  }
+  document.addEventListener("fullscreenchange", function () {
+    if (!document.fullscreenElement && deck.classList.contains("presenting")) present(false);
+  });
+  document.addEventListener("keydown", function (event) {
+    var target = event.target;
+    if (event.altKey || event.ctrlKey || event.metaKey ||
+        (target && /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName)) || (target && target.tagName === "SUMMARY")) return;
+    var inDeck = deck.classList.contains("presenting") || deck.contains(target);
+    if (!inDeck) return;
+    if (event.key === "ArrowRight" || event.key === "PageDown" || (event.key === " " && deck.classList.contains("presenting"))) {
+      show(current + 1, true); event.preventDefault();
+    } else if (event.key === "ArrowLeft" || event.key === "PageUp") {
+      show(current - 1, true); event.preventDefault();
+    } else if (event.key === "Escape" && deck.classList.contains("presenting")) {
+      present(false);
+    }
+  });
+  slides.forEach(function (slide, i) {
+    slide.addEventListener("focusin", function () { current = i; });
+  });
+  show(current, false);
+})();
