@@ -208,10 +208,14 @@ def course_html(job: PrintJob, project: Project, localizers: dict[str, Localizer
 def slides_html(job: PrintJob, project: Project, localizers: dict[str, Localizer], page_url: str) -> PrintSource:
     """A 16:9 deck for the screen in one language; the "notes" variant: A4 pages, each slide with its notes."""
     lz = localizers[job.languages[0].code]
-    return PrintSource(lz.env.get_template("print/slides.html.j2").render(
+    html = lz.env.get_template("print/slides.html.j2").render(
         lz=lz, _=lz.ui, doc=job.document, project=project, site=project.site, notes=job.variant == "notes",
         meta=_meta(project, [lz], job.document, job.languages), css=_css("fonts.css", "slides.css"),
-        page_url=page_url, edition=edition_text(project.site.edition, lz.language)))
+        page_url=page_url, edition=edition_text(project.site.edition, lz.language))
+    # a slide's text that does not fit is reported at its source line (written as slides: it must fit)
+    texts = tuple((lz.language.code, lz.plain(text), str(text.location), text.context)
+                  for text in iter_texts(job.document))
+    return PrintSource(html, texts=texts)
 
 
 def lecture_html(job: PrintJob, project: Project, localizers: dict[str, Localizer], page_url: str) -> PrintSource:
@@ -337,7 +341,7 @@ def overflow_diagnostic(source: PrintSource, label: str, panel: str, detail: str
     where, context = found
     path, line, col = (where.rsplit(":", 2) + ["", ""])[:3]
     location = Location(path, int(line or 0), int(col or 0)) if line.isdigit() else Location(where)
-    fix = ("shorten the Vietnamese text" if lang == source().code else
+    fix = ("shorten the Vietnamese text" if lang == language_data.source().code else
            f"shorten the {lang} translation (msgctxt \"{context}\"), or break the long word")
     return Diagnostic(location, f"{label}: text does not fit panel '{panel}' ({lang} text): {detail}",
                       "print.overflow", hint=fix)
