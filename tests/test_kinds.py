@@ -225,3 +225,53 @@ def test_lecturer_slides_are_made_from_every_module():
             for question in module.questions:
                 right = ", ".join(choice.id.upper() for choice in question.choices if choice.correct)
                 assert f"Đáp án: {right}" in plain
+
+
+def test_screen_pdfs_are_keyed_and_reused_like_the_press_products(plugin_build):
+    """A build with nothing changed makes no PDF again: the slides' screen PDFs (no press file, no pack) are
+    linked from the published output, as the leaflet's pack is, and come out byte for byte the same."""
+    root, first = plugin_build
+    deck = root / "build/pdf/slides-thu.en.notes.pdf"
+    before = deck.read_bytes()
+    assert (root / "build/.cache/keys/pdf-slides-thu.en.notes.key").exists()
+    again = build(Paths(root), languages=(source(), EN))
+    assert first.pdfs_rendered > 0 and again.pdfs_rendered == 0
+    assert again.pdfs_reused == first.pdfs_rendered + first.pdfs_reused
+    assert deck.read_bytes() == before
+    assert sorted(path.name for path in again.pdfs) == sorted(path.name for path in first.pdfs)
+    page = (root / "build/site/en/slides/thu/index.html").read_text(encoding="utf-8")
+    assert 'href="../../pdf/slides-thu.en.notes.pdf"' in page
+
+
+def test_a_deck_whose_translation_falls_behind_keeps_its_last_complete_edition(tmp_path):
+    """The print gate holds for the screen-only PDFs too: while the English deck waits for its translation,
+    readers keep the last complete one, its link marked with its edition, also where a build of another
+    language links it as published; no pack is ever made for it."""
+    from .test_incremental import edit, translate, update_catalogs
+
+    root = write_project(tmp_path, {"content/slides/thu.yaml": DECK})
+    fill_catalogs(root, untranslated={})
+    build(Paths(root), languages=(source(), EN))
+    published = (root / "build/pdf/slides-thu.en.pdf").read_bytes()
+
+    edit(root / "content/slides/thu.yaml", "- Ý thứ hai của trang.", "- Ý thứ hai của trang, đã sửa.")
+    update_catalogs(root)
+    result = build(Paths(root), languages=(source(), EN))
+    assert {"slides-thu.en.pdf", "slides-thu.en.notes.pdf"} <= set(result.blocked)
+    assert {"slides-thu.en.pdf", "slides-thu.en.notes.pdf"} <= set(result.kept)
+    assert (root / "build/pdf/slides-thu.en.pdf").read_bytes() == published
+    assert "Ý thứ hai của trang, đã sửa" in pdftotext(root / "build/pdf/slides-thu.vi.pdf")
+    kept = re.compile(r'slides-thu\.en\.pdf"[^>]*>[^<]*</a> <span class="kept-edition">')
+    assert kept.search((root / "build/site/en/slides/thu/index.html").read_text(encoding="utf-8"))
+    # a Vietnamese build leaves the English deck as published: still the kept edition
+    build(Paths(root), languages=(source(),))
+    assert kept.search((root / "build/site/vi/slides/thu/index.html").read_text(encoding="utf-8"))
+    assert (root / "build/pdf/slides-thu.en.pdf").read_bytes() == published
+
+    translate(root, EN, "slides.thu:slides.mot.points.2", "The second point, corrected.")
+    result = build(Paths(root), languages=(source(), EN))
+    assert "slides-thu.en.pdf" not in result.blocked and "slides-thu.en.pdf" not in result.kept
+    assert "The second point, corrected." in pdftotext(root / "build/pdf/slides-thu.en.pdf")
+    page = (root / "build/site/en/slides/thu/index.html").read_text(encoding="utf-8")
+    assert "slides-thu.en.pdf" in page and not kept.search(page)
+    assert not [path for path in (root / "build/packs").iterdir() if path.name.startswith("slides-")]
