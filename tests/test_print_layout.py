@@ -89,8 +89,16 @@ def forbidden_line_starts(pages) -> list[str]:
 
 
 def screen_pdfs(root: Path) -> list[Path]:
-    pdfs = sorted((root / "build/pdf").glob("*.pdf"))
+    """The screen PDFs of the press products (each has a printer pack)."""
+    pdfs = sorted(pdf for pdf in (root / "build/pdf").glob("*.pdf") if (root / "build/packs" / pdf.stem).is_dir())
     assert len(pdfs) == 19
+    return pdfs
+
+
+def screen_only_pdfs(root: Path) -> list[Path]:
+    """The PDFs of the kinds without a press product: decks and their speaker notes, in every language."""
+    pdfs = sorted(pdf for pdf in (root / "build/pdf").glob("*.pdf") if not (root / "build/packs" / pdf.stem).is_dir())
+    assert len(pdfs) == 30
     return pdfs
 
 
@@ -115,7 +123,7 @@ def test_no_korean_word_or_name_is_split_and_no_line_starts_against_cjk_rules(bu
     vocabulary = korean_vocabulary(root)
     assert len(vocabulary) > 500
     names = [name for name in yaml.safe_load((root / "content/names.yaml").read_text())["names"] if " " in name]
-    for pdf in screen_pdfs(root):
+    for pdf in screen_pdfs(root) + screen_only_pdfs(root):
         pages = pdf_pages(pdf)
         assert split_korean_words(pages, vocabulary) == [], pdf.name
         assert split_names(pages, names) == [], pdf.name
@@ -182,7 +190,7 @@ def cjk_paragraph_lines(pages):
 def test_japanese_and_chinese_body_text_is_justified_and_never_ends_on_one_or_two_characters(bundled_build):
     root, _ = bundled_build
     for code in ("ja", "zh-Hans"):
-        for pdf in sorted((root / "build/pdf").glob(f"*{code}.pdf")):
+        for pdf in [pdf for pdf in screen_pdfs(root) if pdf.name.endswith(f"{code}.pdf")]:  # slides: flush left
             ragged, short, full = [], [], 0
             previous = None
             for number, line, after, column in cjk_paragraph_lines(pdf_pages(pdf)):
@@ -495,6 +503,13 @@ def test_screen_pdfs_are_tagged_with_structure_languages_and_alternative_texts(b
             assert headings and all(text.strip() for text in headings), pdf.name
             if pdf.name.startswith("course"):
                 assert_answer_tables(document, pdf.name)
+    for pdf in screen_only_pdfs(root):  # a deck: its title, then a heading per slide
+        with pikepdf.open(pdf) as document:
+            assert document.Root.MarkInfo.Marked is True, pdf.name
+            assert str(document.Root.Lang) == pdf.name.split(".")[1], pdf.name
+            assert str(document.open_metadata().get("pdfuaid:part")) == "1", pdf.name
+            assert len(structure_texts(document, "/H1")) == 1, pdf.name
+            assert len(structure_texts(document, "/H2")) >= 10, pdf.name
 
 
 def assert_answer_tables(document, name: str) -> None:
