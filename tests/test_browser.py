@@ -190,7 +190,8 @@ def test_no_serious_accessibility_violations(page, served_site, lang):
 
     base, _ = served_site
     axe = Axe()
-    for path in ("", "handbooks/so-tay/vao-dang/", "courses/awareness/awareness-2/", "glossary/"):
+    for path in ("", "handbooks/so-tay/vao-dang/", "courses/awareness/awareness-2/", "glossary/",
+                 "slides/quan-triet-de-an/", "courses/awareness/slides/"):
         page.goto(f"{base}{lang}/{path}")
         results = axe.run(page)
         serious = [(v["id"], v["impact"], len(v["nodes"])) for v in results.response["violations"]
