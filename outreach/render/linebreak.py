@@ -20,7 +20,9 @@ nothing at layout (a no-wrap span per Korean word made the Korean handbook
 - headings and titles in languages that break at spaces (Vietnamese, English, Korean)
   never end on a line of one word: their last two words are joined; and in
   Vietnamese headings, the glossary's terms of up to three syllables are kept whole
-  ("đoàn thể", "tổ chức đảng").
+  ("đoàn thể", "tổ chức đảng");
+- display text, in elements marked ``class="display"`` (what a slide shows, set as
+  large as titles): each paragraph and list item breaks as a heading does.
 
 The pass reads the HTML as a stream of tags and text and keeps track of each
 element's language; attributes, ``<head>`` and inline SVG are left alone.
@@ -48,6 +50,7 @@ HANGUL = re.compile(r"[\uac00-\ud7a3\u1100-\u11ff\u3130-\u318f]")
 CJK_CHAR = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff]")
 # a document number: 21-NQ/TW, 28-CTr/TU, 98/2014/NĐ-CP (digits, then parts after - or /, one with letters)
 DOCUMENT_NUMBER = re.compile(r"\d+(?:[-/](?:\d+|[A-ZĐ][A-Za-zĐđ]*))*[-/][A-ZĐ][A-Za-zĐđ]*(?:[-/](?:\d+|[A-ZĐ][A-Za-zĐđ]*))*")
+FIGURE_RANGE = re.compile(r"(\d)–(\d)")  # 2023–2030
 TERM_WORDS = 3  # glossary terms of up to this many words are kept whole in Vietnamese headings
 LAST_LINE_CHARACTERS = 4  # a paragraph's last line holds at least this many characters (punctuation included)
 
@@ -116,12 +119,13 @@ def join_document_numbers(text: str) -> str:
 
 def join_last_words(text: str) -> str:
     """Join the last two words of a heading with a no-break space, so that no heading ends on a line of one
-    word; ``text`` is the heading's last text."""
+    word; ``text`` is the heading's last text. A range of figures as the last word (2023–2030) is one word:
+    the line does not break after its dash either."""
     stripped = text.rstrip()
     head, space, last = stripped.rpartition(" ")
     if not space or not head.strip() or not last:
         return text
-    return head.rstrip(" ") + NBSP + last + text[len(stripped):]
+    return head.rstrip(" ") + NBSP + FIGURE_RANGE.sub(f"\\1{WJ}–{WJ}\\2", last) + text[len(stripped):]
 
 
 @functools.lru_cache(maxsize=16)
@@ -149,10 +153,10 @@ def keep_names(text: str, names: tuple[str, ...]) -> str:
 
 
 class _Element:
-    __slots__ = ("tag", "lang", "phrases")
+    __slots__ = ("tag", "lang", "phrases", "display")
 
-    def __init__(self, tag: str, lang: str, phrases: bool):
-        self.tag, self.lang, self.phrases = tag, lang, phrases
+    def __init__(self, tag: str, lang: str, phrases: bool, display: bool = False):
+        self.tag, self.lang, self.phrases, self.display = tag, lang, phrases, display
 
 
 def mark_breaks(document: str, names: tuple[str, ...] = (), terms: tuple[str, ...] = ()) -> str:
@@ -177,8 +181,8 @@ def mark_breaks(document: str, names: tuple[str, ...] = (), terms: tuple[str, ..
                 if skipped == 0 and name in PARAGRAPH_ENDS and last_text >= 0 \
                         and _breaks(stack[-1].lang) == "phrases" and not stack[-1].phrases:
                     out[last_text] = html.escape(join_last_characters(html.unescape(out[last_text])), quote=False)
-                if skipped == 0 and name in HEADINGS and name != "dt" and last_text >= 0 \
-                        and _breaks(stack[-1].lang) in ("spaces", "words"):
+                titled = name in HEADINGS and name != "dt" or stack[-1].display and name in PARAGRAPH_ENDS
+                if skipped == 0 and titled and last_text >= 0 and _breaks(stack[-1].lang) in ("spaces", "words"):
                     out[last_text] = html.escape(join_last_words(html.unescape(out[last_text])), quote=False)
                 for depth in range(len(stack) - 1, 0, -1):  # close up to the matching element
                     if stack[depth].tag == name:
@@ -191,8 +195,10 @@ def mark_breaks(document: str, names: tuple[str, ...] = (), terms: tuple[str, ..
             elif name not in VOID and not self_closing and skipped == 0:
                 values = dict(ATTRIBUTE.findall(attributes))
                 parent = stack[-1]
-                phrases = parent.phrases or name in HEADINGS or "phrases" in values.get("class", "").split()
-                stack.append(_Element(name, values.get("lang", parent.lang), phrases))
+                classes = values.get("class", "").split()
+                display = parent.display or "display" in classes
+                phrases = parent.phrases or name in HEADINGS or "phrases" in classes or display
+                stack.append(_Element(name, values.get("lang", parent.lang), phrases, display))
                 if name not in INLINE:
                     last_text, previous_char = -1, ""
             out.append(token)
