@@ -92,6 +92,7 @@ class Builder:
         self.print_keys: dict[str, str] = {}
         self.pool: concurrent.futures.ProcessPoolExecutor | None = None
         self.interrupted = lambda: False  # set by serve(): True when a newer change is waiting
+        self.stopping = threading.Event()  # set by serve() on Ctrl-C: no new preview is started
 
     # -- the site ------------------------------------------------------------------------------------------
 
@@ -225,6 +226,8 @@ class Builder:
         problems: list[Diagnostic] = []
         products = {item["stem"]: item for item in self.state.products}
         for job in jobs:
+            if self.stopping.is_set():
+                return
             if self.interrupted():  # a newer change waits: the site comes first, the rest of the preview after
                 self.log("preview: interrupted by a newer change")
                 return
@@ -429,6 +432,7 @@ def serve(paths, host: str = "127.0.0.1", port: int = 8000, languages: tuple[Lan
     dirty = threading.Event()
     dirty.set()
     builder.interrupted = dirty.is_set
+    builder.stopping = stop
 
     def build_loop():
         while not stop.is_set():

@@ -115,11 +115,12 @@ MKDOCS_ALONE = textwrap.dedent("""
     import logging, sys, tempfile
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
-    from outreach.languages import get
+    from outreach import languages
     from outreach.render.web import _han_segmentation
     logging.getLogger("mkdocs").setLevel(logging.ERROR)
-    for config_file, code in zip(sys.argv[1::2], sys.argv[2::2]):
-        with tempfile.TemporaryDirectory() as site, _han_segmentation(get(code).segment_han):
+    languages.configure(sys.argv[1])  # the project's languages (content/languages.yaml)
+    for config_file, code in zip(sys.argv[2::2], sys.argv[3::2]):
+        with tempfile.TemporaryDirectory() as site, _han_segmentation(languages.get(code).segment_han):
             config = load_config(config_file=config_file, site_dir=site)
             build(config)
             config.plugins.on_shutdown()
@@ -160,7 +161,7 @@ def limit(root: Path, scratch: Path) -> dict:
     for kind in ("web", "offline"):
         for config in sorted((root / "build/.work" / kind).glob("*/mkdocs.yml")):
             projects += [str(config), config.parent.name]
-    mkdocs = run([PYTHON, "-c", MKDOCS_ALONE, *projects], root)
+    mkdocs = run([PYTHON, "-c", MKDOCS_ALONE, str(root / "content"), *projects], root)
     return {"weasyprint": weasy["cpu"], "mkdocs": mkdocs["cpu"], "documents": len(jobs),
             "projects": len(projects) // 2, "limit": (weasy["cpu"] + mkdocs["cpu"]) / cores()}
 
@@ -188,7 +189,9 @@ def triple(root: Path) -> None:
     three ids; every course with its modules three times (the course ids are fixed)."""
     sys.path.insert(0, str(REPO))
     from outreach.i18n import catalogs
-    from outreach.languages import TARGETS
+    from outreach import languages
+
+    TARGETS = [lang for lang in languages.configure(root / "content") if not lang.is_source]
 
     head = re.compile(r"^id: (\S+)\nkind: (\w+)", re.M)
     files = {path: head.search(path.read_text(encoding="utf-8")) for path in sorted((root / "content").rglob("*.yaml"))}

@@ -187,3 +187,23 @@ def test_ctrl_c_stops_cleanly_and_nothing_is_written_outside_build(project):
     after = sorted(p.relative_to(project) for p in project.rglob("*") if "build" not in p.parts)
     assert after == before
     assert (project / "build" / "serve" / "site" / "vi" / "index.html").exists()
+
+
+def test_ctrl_c_while_the_preview_renders_stops_at_once(project):
+    """The preview renders one product after another; Ctrl-C does not wait for the rest of them."""
+    serve = Serve(project)
+    try:
+        deadline = time.monotonic() + 180
+        state = serve.state()
+        while state["preview"] == 0 and time.monotonic() < deadline:
+            state = serve.state(state["generation"])
+        assert state["preview"], state
+    finally:
+        started = time.monotonic()
+        code, output = serve.stop()
+    assert code == 0, output
+    assert "Traceback" not in output
+    assert output.rstrip().endswith("stopped"), output
+    assert time.monotonic() - started < 30, output
+    rendered = re.findall(r"^preview: .*\(\d+ pages?\)$", output, re.M)
+    assert 1 <= len(rendered) <= 2, output  # the first, and the one being rendered when Ctrl-C came; no more
