@@ -233,6 +233,17 @@ def triple(root: Path) -> None:
     subprocess.run([PYTHON, "-m", "outreach", "i18n", "extract"], cwd=root, check=True, capture_output=True)
 
 
+def worker_seconds(root: Path) -> dict[str, tuple[float, int]]:
+    """The build's own record of each job's time, summed by the kind of job (print, site, cards, offline)."""
+    timings = json.loads((root / "build" / ".cache" / "timings.json").read_text(encoding="utf-8"))
+    stages: dict[str, tuple[float, int]] = {}
+    for name, seconds in timings.items():
+        stage = name.split(" ", 1)[0]
+        total, count = stages.get(stage, (0.0, 0))
+        stages[stage] = (total + seconds, count + 1)
+    return dict(sorted(stages.items(), key=lambda item: -item[1][0]))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--no-scale", action="store_true", help="skip the build of the content three times over")
@@ -241,6 +252,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="bench-build-") as tmp:
         root = project_copy(Path(tmp) / "project")
         clean = build(root, watch_memory=True)
+        stages = worker_seconds(root)
         bound = limit(root, Path(tmp))
         rows.append(("clean build", clean["wall"], clean["cpu"]))
         noop = build(root)
@@ -263,6 +275,10 @@ def main() -> None:
     print(f"clean build: {clean['wall']:.1f} s wall = {clean['wall'] / bound['limit']:.2f}× the limit; "
           f"{clean['cpu']:.1f} s CPU = {clean['cpu'] / (bound['weasyprint'] + bound['mkdocs']):.2f}× "
           f"WeasyPrint + mkdocs; peak memory of the process tree {clean['peak'] / 2**20:.0f} MB")
+    print("where the clean build's workers spent their time (build/.cache/timings.json, seconds per job kind): "
+          + ", ".join(f"{stage} {seconds:.1f} s ({count} jobs)" for stage, (seconds, count) in stages.items())
+          + f"; the rest of the CPU, {clean['cpu'] - sum(s for s, _ in stages.values()):.1f} s, in the main process"
+          " (loading, validating, the print HTML, publishing) and in subprocesses")
     print()
     print(f"| {'build':<28} | {'wall s':>7} | {'of clean':>8} | {'CPU s':>7} | {'of clean':>8} |")
     print(f"| {'-' * 28} | {'-' * 6}: | {'-' * 7}: | {'-' * 6}: | {'-' * 7}: |")
