@@ -104,6 +104,7 @@ def on_post_build(config):
 
 
 ALTERNATE_SELECTOR = '"link[rel=alternate]"'
+NO_ALTERNATES = '"link[rel=alternate][data-md-prefetch]"'
 
 
 def disable_alternate_prefetch(site_dir: Path) -> None:
@@ -113,11 +114,13 @@ def disable_alternate_prefetch(site_dir: Path) -> None:
     bundles = sorted((site_dir / "assets" / "javascripts").glob("bundle.*.min.js"))
     for bundle in bundles:
         text = bundle.read_text(encoding="utf-8")
+        if text.count(NO_ALTERNATES) == 1 and ALTERNATE_SELECTOR not in text:
+            continue  # an earlier build into the same folder (mkdocs serve --dirtyreload copies it once)
         if text.count(ALTERNATE_SELECTOR) != 1:
             raise OutreachError(Diagnostic(Location(str(bundle)), "the theme's script no longer has the expected "
                                            "alternate-link selector", "site.theme",
                                            hint="check disable_alternate_prefetch against this mkdocs-material version"))
-        bundle.write_text(text.replace(ALTERNATE_SELECTOR, '"link[rel=alternate][data-md-prefetch]"'),
+        bundle.write_text(text.replace(ALTERNATE_SELECTOR, NO_ALTERNATES),
                           encoding="utf-8")
 
 
