@@ -5,6 +5,7 @@ build, gives the site the build publishes."""
 from __future__ import annotations
 
 import calendar
+import gzip
 import json
 import os
 import subprocess
@@ -33,8 +34,10 @@ def test_mkdocs_on_a_generated_configuration_gives_the_published_site(fixture_bu
     site = tmp_path / "zh-Hans"
     mkdocs_build(root, config, site)
     published = root / "build/site/zh-Hans"
-    for name in ("sitemap.xml", "sitemap.xml.gz", "search/search_index.json", "leaflets/test/index.html"):
+    for name in ("sitemap.xml", "search/search_index.json", "leaflets/test/index.html"):
         assert (site / name).read_bytes() == (published / name).read_bytes(), name
+    # mkdocs writes sitemap.xml.gz from the same text (the build replaces it with its own, smaller .gz)
+    assert gzip.decompress((site / "sitemap.xml.gz").read_bytes()) == (site / "sitemap.xml").read_bytes()
     sitemap = (site / "sitemap.xml").read_text(encoding="utf-8")
     for language in LANGUAGES:
         assert (f'<xhtml:link rel="alternate" hreflang="{language.code}" '
