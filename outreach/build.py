@@ -3,9 +3,9 @@
     load + validate   content/*.yaml              → Project                         (validate.py)
     translate         locales/*/messages.po       → one Localizer per language      (i18n/)
     plan print        Project + languages         → print HTML, the print gate      (render/print.py)
-    plan web          Project + 1 language        → mkdocs project per site         (render/web.py)
+    plan web          Project + 1 language        → site project per language       (render/web.py)
     make              one job per changed product, the longest first, one process per core (pool.py):
-                        print HTML → PDF → pack, mkdocs → site, offline site → zip  (products.py)
+                        print HTML → PDF → pack, site project → site, offline → zip (products.py)
     finish            root and status pages, screen PDFs on the site, kept editions (editions.py)
     publish           build/.staging              → build/site, build/pdf, build/packs
 
@@ -84,7 +84,7 @@ def build(paths: Paths, site_url: str | None = None, languages: tuple[Language, 
     project = load_project(paths.content)  # also makes content/languages.yaml the languages (LANGUAGES)
     overridden = bool(site_url)
     site_url = site_url_of(paths, site_url)
-    unreleasable = release.check_site_url(project, site_url, paths.mkdocs_yml, overridden)
+    unreleasable = release.check_site_url(project, site_url, paths.site_yaml, overridden)
     if unreleasable:  # the release gate, before anything is written (the build folder too)
         raise OutreachError(unreleasable)
     with build_lock(paths.out, progress):

@@ -42,8 +42,9 @@ def code_version() -> str:
 @functools.cache
 def tool_versions() -> str:
     """The third-party programs that make the outputs (read from their metadata, without importing them)."""
-    return " ".join(f"{name} {importlib.metadata.version(name)}"
-                    for name in ("weasyprint", "mkdocs", "mkdocs-material", "pikepdf", "pymdown-extensions"))
+    from .render import web
+
+    return " ".join(f"{name} {importlib.metadata.version(name)}" for name in ("weasyprint", "pikepdf", *web.PACKAGES))
 
 
 def digest(*parts) -> str:

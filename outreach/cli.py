@@ -75,7 +75,7 @@ def cmd_check(args) -> int:
     paths = _paths(args)
     project = load_project(paths.content)
     if any(release.printed(doc) and doc.status.state == "approved" for doc in project.documents):
-        unreleasable = release.check_site_url(project, site_url_of(paths), paths.mkdocs_yml)
+        unreleasable = release.check_site_url(project, site_url_of(paths), paths.site_yaml)
         if unreleasable:
             raise OutreachError(unreleasable)
     print(f"content is valid: {len(project.documents)} documents, {len(project.texts())} texts, "
@@ -257,7 +257,7 @@ def parser() -> argparse.ArgumentParser:
                                 description="Validate the content, then build the five-language site into "
                                             "build/site and the PDFs into build/pdf. On any error the "
                                             "previous output is left as it was.")
-    build.add_argument("--site-url", help="the address the site is published at (default: site_url in mkdocs.yml)")
+    build.add_argument("--site-url", help="the address the site is published at (default: url in content/site.yaml)")
     build.add_argument("--language", dest="languages", action="append", metavar="CODE",
                        help="build only this language (and Vietnamese), leaving the other languages' outputs as they are; "
                             "repeatable")
@@ -266,7 +266,8 @@ def parser() -> argparse.ArgumentParser:
     serve = commands.add_parser(
         "serve", help="preview the site and the print products while you edit",
         description="Build the site into build/serve, serve it on localhost and rebuild what a change to "
-                    "content/, locales/, the templates or mkdocs.yml touches; the open page reloads by itself. "
+                    "content/, locales/, the templates or the site's base configuration touches; the open page "
+                    "reloads by itself. "
                     "Errors show over the last good page. Leaflets and handbooks are previewed page by page at "
                     "/__preview/. Ctrl-C stops it.")
     serve.add_argument("--host", default="127.0.0.1", help="the address to listen on (default: 127.0.0.1)")

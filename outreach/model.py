@@ -119,6 +119,8 @@ class Site:
     province: Text = spec("the province's name")
     edition: dt.date = spec("date of this edition; printed in PDFs and used as their creation date")
     home: Home = spec("the home page of each language")
+    url: Optional[str] = spec("the address the site is published at (https://…/): QR codes and printed URLs lead "
+                              "there; ``--site-url`` overrides it for one build", required=False)
 
 
 @dataclass(frozen=True)

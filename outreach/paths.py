@@ -19,12 +19,13 @@ class Paths:
         return self.root / "content"
 
     @property
-    def locales(self) -> Path:
-        return self.root / "locales"
+    def site_yaml(self) -> Path:
+        """The site as a whole: its name, the publishing body, the address it is published at."""
+        return self.content / "site.yaml"
 
     @property
-    def mkdocs_yml(self) -> Path:
-        return self.root / "mkdocs.yml"
+    def locales(self) -> Path:
+        return self.root / "locales"
 
     @property
     def out(self) -> Path:
@@ -43,20 +44,20 @@ class Paths:
         return self.out / ".cache"
 
 
-class _IgnoreTags(yaml.SafeLoader):
-    """Reads mkdocs.yml without running its python tags."""
-
-
-_IgnoreTags.add_multi_constructor("tag:yaml.org,2002:python/", lambda loader, suffix, node: None)
-_IgnoreTags.add_multi_constructor("!", lambda loader, suffix, node: None)
-
-
 def site_url_of(paths: Paths, override: str | None = None) -> str:
+    """The address the site is published at: ``override`` (``--site-url``), else ``url`` in content/site.yaml
+    (whose form the validation checks where it is written)."""
     url = override
     if not url:
-        with open(paths.mkdocs_yml, encoding="utf-8") as handle:
-            url = (yaml.load(handle, Loader=_IgnoreTags) or {}).get("site_url")
-    if not url:
-        raise OutreachError(Diagnostic(Location(display_path(paths.mkdocs_yml)), "site_url is not set",
-                                       "config.site-url", hint="set site_url in mkdocs.yml, or pass --site-url"))
+        try:
+            with open(paths.site_yaml, encoding="utf-8") as handle:
+                data = yaml.safe_load(handle)
+        except (OSError, yaml.YAMLError):
+            data = None  # the validation of the content reports it, with its place
+        url = data.get("url") if isinstance(data, dict) else None
+    if not url or not isinstance(url, str):
+        raise OutreachError(Diagnostic(Location(display_path(paths.site_yaml)), "the site's address (url) is not set",
+                                       "config.site-url",
+                                       hint="set url: in content/site.yaml to the address the site is published at "
+                                            "(https://…/), or pass --site-url"))
     return url.rstrip("/") + "/"

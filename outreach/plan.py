@@ -5,7 +5,7 @@
                  its key, and a job (PDF, then pack) unless the published pack has the same key; the same
                  for the screen PDFs of the kinds without a press product (kinds.py: ``press=None``), whose
                  job makes the tagged PDF only
-    plan_web     every language: its mkdocs project and its offline pack's, their keys, and a job for each
+    plan_web     every language: its site project and its offline pack's, their keys, and a job for each
                  one whose key changed
 
 A product whose key has not changed is linked into staging from the published output. The jobs run in
@@ -215,7 +215,7 @@ def reuse_pack(paths: Paths, stem: str, filename: str) -> bool:
 
 
 def plan_web(plan: Plan) -> None:
-    """Each language's mkdocs project, and its offline pack's; a job for each one whose inputs changed."""
+    """Each language's site project, and its offline pack's; a job for each one whose inputs changed."""
     project, paths, staging = plan.project, plan.paths, plan.staging
     web_lz = localizers_for(project, paths, plan.languages)
     (staging / "site" / "offline").mkdir(parents=True)
@@ -230,7 +230,7 @@ def plan_web(plan: Plan) -> None:
         key = site_key(plan, work, web.TEMPLATES / "web" / "sw.js.j2")
         plan.pages[code] = pages
         if not reuse_output(plan, f"site-{code}", key, f"site/{code}"):
-            args = (config, code, target, plan.site_url, plan.epoch, paths.cache / "compressed")
+            args = (config, code, target, plan.epoch, paths.cache / "compressed")
             plan.add(plan.job(f"site {code}", "site", products.site, args, estimate=0.05 * len(pages)))
             # the share cards of the pages (kept by what they show; finish links them into the site)
             args = (code, pages, lz.plain(project.site.title), lz.plain(project.site.board), paths.cache / "cards",
@@ -256,21 +256,18 @@ def plan_web(plan: Plan) -> None:
 
 
 def write_project(plan: Plan, lz: Localizer, pages, work: Path, target: Path, offline: bool) -> Path:
-    """One mkdocs project: the Markdown pages and a configuration that inherits mkdocs.yml."""
-    web.write_docs(work / "docs", pages, lz.language)
-    config = web.site_config(plan.project, lz, pages, plan.paths.mkdocs_yml.resolve(), plan.site_url,
-                             (work / "docs").resolve(), target.resolve(), offline=offline)
-    config_file = work / "mkdocs.yml"
-    config_file.write_text(web.dump_config(config), encoding="utf-8")
-    return config_file
+    """One site project: the Markdown pages and a configuration that inherits the project's."""
+    config = web.site_config(plan.project, lz, pages, plan.paths.root, plan.site_url, work, target, offline=offline)
+    return web.write_project(work, config, pages, lz.language)
 
 
 def site_key(plan: Plan, work: Path, *more) -> str:
-    """What one mkdocs build reads: its generated docs and configuration, the base configuration (parsed:
-    comments do not count), the theme overrides; and what finishes the site after mkdocs. The mkdocs hook
-    that escapes texts for the theme (web.HOOKS) is package code: ``code_version`` covers it."""
-    return digest(code_version(), tool_versions(), plan.epoch, yaml_data(plan.paths.mkdocs_yml),
-                  work / "mkdocs.yml", *tree(work / "docs"), *tree(web.OVERRIDES), *more)
+    """What one site build reads: its generated pages and configuration, the base configuration (parsed:
+    comments do not count), the theme overrides; and what finishes the site. The generator's hooks that
+    escape texts and finish the site (web.HOOKS) are package code: ``code_version`` covers them."""
+    config, docs = web.generated(work)
+    return digest(code_version(), tool_versions(), plan.epoch, yaml_data(web.base_config(plan.paths.root)),
+                  config, *tree(docs), *tree(web.OVERRIDES), *more)
 
 
 def reuse_output(plan: Plan, name: str, key: str, path: str) -> bool:

@@ -2,7 +2,7 @@
 
 A ``Job`` is a plain function of plain values (so that it can run in another process), an estimate of how
 long it takes, and the names of the jobs it needs first. ``run`` keeps every worker busy: whenever one is
-free it starts the longest job that is ready. Workers import WeasyPrint and mkdocs once, while the main
+free it starts the longest job that is ready. Workers import WeasyPrint and the site generator once, while the main
 process is still preparing the jobs, and then take one job after another.
 
 A job that fails with located errors returns them; ``run`` goes on with the jobs that do not depend on it
@@ -52,8 +52,11 @@ def _warm_up() -> None:
     """Import the slow libraries once per worker, while the main process prepares the jobs."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        import mkdocs.commands.build  # noqa: F401
         import weasyprint  # noqa: F401
+
+        from .render import web
+
+        web.preload()
 
 
 def _call(func: Callable, args: tuple) -> Outcome:

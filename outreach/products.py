@@ -3,9 +3,9 @@
     printed product   print HTML → press file and tagged screen PDF → PDF/X-4, proof, preflight, manifest,
                       README, zip
     screen PDF        print HTML → tagged PDF (a kind without a press product: slides, speaker notes)
-    site              generated mkdocs project → one language's site, finished (sitemap, search index),
-                      its text files compressed
-    offline pack      generated mkdocs project (offline) → site → with the language's PDFs → zip
+    site              generated site project → one language's site (finished by the generator's hooks:
+                      sitemap, search index), its text files compressed
+    offline pack      generated site project (offline) → site → with the language's PDFs → zip
     share cards       the pages of one language → one 1200×630 image each, in the cache
 
 Each is a plain function of plain values (paths, strings, model records, language codes), so that it can
@@ -75,15 +75,13 @@ def screen_pdf(source: print_render.PrintSource, screen: Path, base_url: Path, c
     return rendered
 
 
-def site(config_file: Path, code: str, target: Path, site_url: str, epoch: int, compressed: Path) -> None:
-    """One language's site: mkdocs, then what mkdocs does not do, and the .gz and .br of its text files (into
-    the cache, so that the build's last step finds them made)."""
+def site(config_file: Path, code: str, target: Path, epoch: int, compressed: Path) -> None:
+    """One language's site, and the .gz and .br of its text files (into the cache, so that the build's last
+    step finds them made)."""
     _source_date(epoch)
-    language = get(code)
     if target.exists():
         shutil.rmtree(target)
-    web.run_mkdocs(config_file, language)
-    web.finish_site(environment(), target, language, site_url, epoch)
+    web.build_site(config_file, get(code))
     web.precompress(target, compressed, processes=1)
 
 
@@ -93,8 +91,7 @@ def offline_pack(config_file: Path, code: str, folder: Path, pdfs: list[tuple[Pa
     _source_date(epoch)
     if folder.exists():
         shutil.rmtree(folder)
-    web.run_mkdocs(config_file, get(code))
-    web.finish_offline(folder)
+    web.build_site(config_file, get(code))
     for pdf, href in pdfs:
         (folder / href).parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(pdf, folder / href)

@@ -30,15 +30,15 @@ def placeholder_host(host: str) -> bool:
     return address.is_loopback or address.is_unspecified or address.is_private or address.is_link_local
 
 
-def setting_location(mkdocs_yml: Path) -> Location:
-    """Where site_url is set in mkdocs.yml (its line, when it has one)."""
-    shown = display_path(mkdocs_yml)
+def setting_location(site_yaml: Path) -> Location:
+    """Where the site's address (url) is set in content/site.yaml (its line, when it has one)."""
+    shown = display_path(site_yaml)
     try:
-        lines = mkdocs_yml.read_text(encoding="utf-8").splitlines()
+        lines = site_yaml.read_text(encoding="utf-8").splitlines()
     except OSError:
         return Location(shown)
     for number, line in enumerate(lines, start=1):
-        if re.match(r"site_url\s*:", line):
+        if re.match(r"url\s*:", line):
             return Location(shown, number, 1)
     return Location(shown)
 
@@ -50,14 +50,14 @@ def printed(document) -> bool:
     return kinds.of(document).printed
 
 
-def check_site_url(project, site_url: str, mkdocs_yml: Path, overridden: bool = False) -> list[Diagnostic]:
+def check_site_url(project, site_url: str, site_yaml: Path, overridden: bool = False) -> list[Diagnostic]:
     """Every approved printed document is an error while the site's address is a placeholder."""
     host = urlsplit(site_url).hostname or ""
     if not placeholder_host(host):
         return []
-    where = setting_location(mkdocs_yml)
+    where = setting_location(site_yaml)
     setting = ("the --site-url given to this build" if overridden
-               else f"site_url in {where.path}" + (f" (line {where.line})" if where.line else ""))
+               else f"url in {where.path}" + (f" (line {where.line})" if where.line else ""))
     found = []
     for document in project.documents:
         if printed(document) and document.status.state == "approved":

@@ -4,11 +4,12 @@
               of the leaflets and handbooks (PDF pages as images) into build/serve/preview
     serve     those folders on localhost, with a small script in every page that waits for the next
               build and reloads the page, or shows the build's errors over the last good page
-    watch     content/, locales/, the templates and mkdocs.yml; a change starts a build, and a change
+    watch     content/, locales/, the templates and the site's base configuration; a change starts a build,
+              and a change
               during a build starts another when it ends, so the last save always wins
 
 Only what a change touches is made again: a language whose generated pages and configuration are those
-of its last build is not given to mkdocs, and a print document whose HTML is unchanged is not rendered.
+of its last build is not built again, and a print document whose HTML is unchanged is not rendered.
 Nothing is written outside build/serve.
 """
 
@@ -153,32 +154,30 @@ class Builder:
         return viewed + [lang for lang in self.languages if lang not in viewed]
 
     def build_language(self, project, lz, links) -> bool:
-        """Run mkdocs for one language when its generated pages or configuration changed; swap the new
-        site in only when mkdocs succeeded, so a failure leaves the last good pages served."""
+        """Build one language's site when its generated pages or configuration changed (the generator's hooks
+        finish it as in a build); swap the new site in only when it succeeded, so a failure leaves the last
+        good pages served."""
         language = lz.language
         pages = web.render_pages(project, lz, links)
         work = self.root / "work" / language.code
         staged = self.root / "next" / language.code
         live = self.site / language.code
-        config = web.site_config(project, lz, pages, self.paths.mkdocs_yml.resolve(), self.site_url,
-                                 (work / "docs").resolve(), staged.resolve())
-        key = digest(web.dump_config(config), self.paths.mkdocs_yml.read_bytes(),
+        config = web.site_config(project, lz, pages, self.paths.root, self.site_url, work, staged)
+        key = digest(web.dump_config(config), web.base_config(self.paths.root).read_bytes(),
                      *[f"{page.path}\n{page.markdown}" for page in pages], *self.template_bytes())
         if self.site_keys.get(language.code) == key and live.exists():
             return False
-        web.write_docs(work / "docs", pages, language)
-        (work / "mkdocs.yml").write_text(web.dump_config(config), encoding="utf-8")
+        config_file = web.write_project(work, config, pages, language)
         if staged.exists():
             shutil.rmtree(staged)
-        web.run_mkdocs(work / "mkdocs.yml", language)
-        web.finish_site(lz.env, staged, language, self.site_url, int(os.environ["SOURCE_DATE_EPOCH"]))
+        web.build_site(config_file, language)
         self.swap(staged, live)
         self.site_keys[language.code] = key
         return True
 
     @staticmethod
     def template_bytes() -> list[bytes]:
-        """The theme overrides and assets the generated pages do not show but mkdocs reads."""
+        """The theme overrides and assets the generated pages do not show but the site is made from."""
         files = sorted(p for folder in (web.OVERRIDES, web.ASSETS) for p in folder.rglob("*") if p.is_file())
         return [str(p).encode() + p.read_bytes() for p in files]
 
@@ -410,7 +409,7 @@ class Server(http.server.ThreadingHTTPServer):
 
 
 def watched(paths) -> list[Path]:
-    return [p for p in (paths.content, paths.locales, TEMPLATES, paths.mkdocs_yml) if p.exists()]
+    return [p for p in (paths.content, paths.locales, TEMPLATES, web.base_config(paths.root)) if p.exists()]
 
 
 def relevant(change: tuple, path: str) -> bool:
@@ -446,7 +445,7 @@ def serve(paths, host: str = "127.0.0.1", port: int = 8000, languages: tuple[Lan
     for thread in threads:
         thread.start()
     log(f"serving http://{host}:{port}/ (print preview: http://{host}:{port}{PREVIEW_PATH}); "
-        "watching content/, locales/, the templates and mkdocs.yml; Ctrl-C to stop")
+        f"watching content/, locales/, the templates and {web.CONFIG_FILE}; Ctrl-C to stop")
     if ready:
         ready(port)
     try:

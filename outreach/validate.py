@@ -364,6 +364,8 @@ def load_project(content_dir: str | Path) -> Project:
     body_ids = frozenset(bodies)
 
     site = convert_file("site.yaml", sources["site.yaml"], report, fact_ids, body_ids)
+    if site is not MISSING:
+        check_site_url(site, sources["site.yaml"], report)
     contacts = convert_file("contacts.yaml", sources["contacts.yaml"], report, fact_ids, body_ids)
     glossary = convert_file("glossary.yaml", sources["glossary.yaml"], report, fact_ids, body_ids)
 
@@ -421,6 +423,16 @@ def _chapter_order(documents, document) -> int:
     return 0
 
 
+
+
+SITE_URL = re.compile(r"^https?://[^/\s?#]+(/[^\s?#]*)?$")
+
+
+def check_site_url(site: Site, source: SourceFile, report: Report) -> None:
+    """The site's address, when it is set, is one a reader can open: QR codes and printed URLs lead there."""
+    if site.url is not None and not SITE_URL.match(site.url):
+        report.error(source.root.items["url"].loc, f"url '{site.url}' is not the address of a site",
+                     "config.site-url", "write the whole address the site is published at: https://…/")
 
 
 def check_status(document, report: Report, contacts) -> None:

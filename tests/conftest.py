@@ -58,6 +58,7 @@ description: Trang thử cho bộ kiểm thử.
 board: Ban Tuyên giáo Tỉnh ủy
 province: Bình Phước
 edition: 2024-05-01
+url: https://outreach.example.org/
 home:
   heading: Tài liệu thử
   intro: Có {workers} lao động trong khu công nghiệp.

@@ -62,6 +62,7 @@ description: {q("Mô tả " + ALL)}
 board: {q("Ban Tuyên giáo " + SHORT)}
 province: {q("Bình Phước " + payload())}
 edition: 2024-05-01
+url: https://outreach.example.org/
 home:
   heading: {q("Tài liệu " + payload())}
   intro: {q("Có {workers} lao động. " + ALL)}

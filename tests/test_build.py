@@ -294,14 +294,14 @@ def test_a_build_that_fails_halfway_publishes_nothing(tmp_path, monkeypatch):
     before = {p: p.read_bytes() for p in (root / "build").rglob("*") if p.is_file() and ".cache" not in p.parts}
     leaflet = root / "content/leaflets/test.yaml"
     edit_file(leaflet, "Gặp chúng tôi.", "Gặp chúng tôi sớm.")
-    real = web.run_mkdocs
+    real = web.build_site
 
     def fail_on_japanese(config_file, language):
         if language.code == "ja":
             raise OutreachError(web.Diagnostic(web.Location(str(config_file)), "simulated failure", "test"))
         real(config_file, language)
 
-    monkeypatch.setattr(web, "run_mkdocs", fail_on_japanese)
+    monkeypatch.setattr(web, "build_site", fail_on_japanese)
     with pytest.raises(OutreachError):
         build(Paths(root))
     after = {p: p.read_bytes() for p in (root / "build").rglob("*") if p.is_file() and ".cache" not in p.parts

@@ -242,16 +242,30 @@ def test_i18n_stale(translated, tmp_path):
 
 def test_config_site_url(translated, tmp_path):
     root = copy(translated, tmp_path)
-    config = (root / "mkdocs.yml").read_text(encoding="utf-8")
-    line = next(line for line in config.splitlines() if line.startswith("site_url:"))
-    edit_file(root / "mkdocs.yml", line + "\n", "")
+    edit_file(root / "content/site.yaml", "url: https://outreach.example.org/\n", "")
     result = run(root, "build")
     assert result.returncode == 1
     lines = [line for line in result.stderr.splitlines() if not line.startswith("build: ")]  # not the progress
     assert lines[:2] == [
-        "mkdocs.yml: error: site_url is not set [config.site-url]",
-        "  help: set site_url in mkdocs.yml, or pass --site-url"]
+        "content/site.yaml: error: the site's address (url) is not set [config.site-url]",
+        "  help: set url: in content/site.yaml to the address the site is published at (https://…/), or pass "
+        "--site-url"]
     assert not (root / "build/site").exists()
+
+
+def test_config_site_url_not_an_address(translated, tmp_path):
+    root = copy(translated, tmp_path)
+    edit_file(root / "content/site.yaml", "url: https://outreach.example.org/", "url: outreach.example.org")
+    line = next(n for n, text in enumerate((root / "content/site.yaml").read_text(encoding="utf-8").splitlines(), 1)
+                if text.startswith("url:"))
+    result = run(root, "check")
+    assert result.returncode == 1
+    assert result.stderr.splitlines()[:4] == [
+        f"content/site.yaml:{line}:6: error: url 'outreach.example.org' is not the address of a site "
+        "[config.site-url]",
+        "    url: outreach.example.org",
+        "         ^",
+        "  help: write the whole address the site is published at: https://…/"]
 
 
 def test_preflight_input(tmp_path):

@@ -223,8 +223,9 @@ def test_a_document_cannot_be_approved_while_the_site_address_is_a_placeholder(t
     text = info.value.format()
     assert ("leaflet 'test' cannot be approved: its QR code and printed URL lead to outreach.example.org, a "
             "placeholder host [status.site-url]") in text
-    line = next(n for n, t in enumerate((root / "mkdocs.yml").read_text().splitlines(), 1) if t.startswith("site_url"))
-    assert f"help: set site_url in {root / 'mkdocs.yml'} (line {line}) to the address the site is published at" in text
+    site = root / "content/site.yaml"
+    line = next(n for n, t in enumerate(site.read_text(encoding="utf-8").splitlines(), 1) if t.startswith("url:"))
+    assert f"help: set url in {site} (line {line}) to the address the site is published at" in text
     assert not (root / "build").exists()
     run = subprocess.run([sys.executable, "-m", "outreach", "check"], cwd=root, capture_output=True, text=True)
     assert run.returncode == 1 and "[status.site-url]" in run.stderr

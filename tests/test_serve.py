@@ -101,6 +101,19 @@ def test_serves_every_language_with_the_reload_script(server):
     assert error.value.code == 404
 
 
+def test_the_served_site_is_finished_as_the_built_one(server):
+    """The site generator's hooks finish the site under serve too: the sitemap lists every language of each
+    page (at the address serve gives it), the search index is plain text."""
+    with urllib.request.urlopen(f"{server.url}ko/sitemap.xml") as response:
+        sitemap = response.read().decode()
+    for code in LANGS:
+        assert (f'<xhtml:link rel="alternate" hreflang="{code}" href="{server.url}{code}/leaflets/test/"/>'
+                in sitemap)
+    with urllib.request.urlopen(f"{server.url}ko/search/search_index.json") as response:
+        index = json.load(response)
+    assert index["config"]["plain"] is True and all("<" not in doc["text"] for doc in index["docs"])
+
+
 def test_an_edit_reaches_the_open_page(server, tab, project):
     tab.goto(f"{server.url}vi/leaflets/test/")
     assert "Tỉnh hỗ trợ" in tab.inner_text("article")

@@ -1,9 +1,11 @@
 """Model + language → an mkdocs-material project → the static site.
 
 For each language this writes a docs folder of Markdown pages and an
-``mkdocs.yml`` that inherits the top-level one, then runs mkdocs on it.
-The content model knows nothing of mkdocs: only this module does, so the
-site generator can be replaced without touching content or catalogs.
+``mkdocs.yml`` that inherits the top-level one, then runs mkdocs on it;
+mkdocs' hooks in ``site_hooks.py`` escape the texts for the theme and
+finish what mkdocs writes. The content model knows nothing of mkdocs: only
+this module and those hooks do, so the site generator can be replaced
+without touching content, catalogs or the build (docs/site-generator.md).
 """
 
 from __future__ import annotations
@@ -30,10 +32,15 @@ from ..errors import Diagnostic, Location, OutreachError
 from .. import languages as language_data
 from ..languages import LANGUAGES, Language, source
 from ..model import Project, Text
+from . import site_hooks
 from .common import TEMPLATES, Localizer
 
 OVERRIDES = TEMPLATES / "web" / "overrides"
-HOOKS = Path(__file__).resolve().with_name("site_hooks.py")  # escapes titles, names, descriptions for the theme
+# escapes titles, names, descriptions for the theme; finishes the site mkdocs wrote (site_hooks.py says what)
+HOOKS = Path(__file__).resolve().with_name("site_hooks.py")
+IFRAME_WORKER = site_hooks.IFRAME_WORKER  # what the offline pack carries besides its pages
+CONFIG_FILE = "mkdocs.yml"  # the project's base configuration of the site, beside content/
+PACKAGES = ("mkdocs", "mkdocs-material", "pymdown-extensions")  # what makes the site, for the build's keys
 ASSETS = TEMPLATES / "web" / "assets"
 MD_SPECIAL = re.compile(r"([\\`*_\[\]{}#|!])")
 
@@ -271,28 +278,41 @@ def navigation(pages: list[Page]) -> list:
     return nav
 
 
-def site_config(project: Project, lz: Localizer, pages: list[Page], base_config: Path, site_url: str,
-                docs_dir: Path, site_dir: Path, offline: bool = False) -> dict:
-    """The mkdocs configuration of one language, inheriting the top-level mkdocs.yml. The offline pack's
-    build adds Material's offline plugin (search from the file system, .html files) and has no switcher:
-    the pack holds one language."""
+def generated(work: Path) -> tuple[Path, Path]:
+    """Where a generated project (in ``work``) keeps its configuration and its pages."""
+    return work / CONFIG_FILE, work / "docs"
+
+
+def write_project(work: Path, config: dict, pages: list[Page], language: Language) -> Path:
+    """One language's generated project: its pages and its configuration; returns the configuration file."""
+    config_file, docs = generated(work)
+    write_docs(docs, pages, language)
+    config_file.write_text(dump_config(config), encoding="utf-8")
+    return config_file
+
+
+def site_config(project: Project, lz: Localizer, pages: list[Page], root: Path, site_url: str,
+                work: Path, site_dir: Path, offline: bool = False) -> dict:
+    """The mkdocs configuration of one language, inheriting the project's mkdocs.yml (in ``root``). The
+    offline pack's build adds Material's offline plugin (search from the file system, .html files) and has no
+    switcher: the pack holds one language. The hooks (site_hooks.py) read ``extra`` to finish the site."""
     language = lz.language
     alternates = [{"name": lang.name, "link": f"{site_url}{lang.code}/", "lang": lang.code} for lang in LANGUAGES]
     nav = navigation(pages)
     return {
-        "INHERIT": str(base_config),
+        "INHERIT": str(base_config(root).resolve()),
         "site_name": lz.plain(project.site.title),
         "site_description": lz.plain(project.site.description),
         "site_author": lz.plain(project.site.board),
         "site_url": f"{site_url}{language.code}/",
-        "docs_dir": str(docs_dir),
-        "site_dir": str(site_dir),
+        "docs_dir": str(generated(work)[1].resolve()),
+        "site_dir": str(site_dir.resolve()),
         "theme": {"language": language.theme, "custom_dir": str(OVERRIDES)},
         "plugins": {"search": {"lang": language.search}, **({"offline": {}} if offline else {})},
         "hooks": [str(HOOKS)],
         "nav": nav,
         "extra": {"alternate": [] if offline else alternates, "x_default": "" if offline else site_url,
-                  "ui": theme_strings(lz), "lang": language.code},
+                  "ui": theme_strings(lz), "lang": language.code, "finish": {"offline": offline}},
         **({"use_directory_urls": False} if offline else {}),
     }
 
@@ -350,8 +370,20 @@ class _Collect(logging.Handler):
         self.records.append(record)
 
 
-def run_mkdocs(config_file: Path, language: Language) -> None:
-    """Build one language's site with mkdocs. Warnings fail the build (strict)."""
+def preload() -> None:
+    """Import the site generator ahead of the first site (a worker process does it while it waits)."""
+    import mkdocs.commands.build  # noqa: F401
+
+
+def base_config(root: Path) -> Path:
+    """The project's base configuration of the site (theme, Markdown extensions), which each language's
+    generated configuration inherits."""
+    return root / CONFIG_FILE
+
+
+def build_site(config_file: Path, language: Language) -> None:
+    """Build one language's site with mkdocs, finished by its hooks (site_hooks.py). Warnings fail the build
+    (strict)."""
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
     from mkdocs.exceptions import MkDocsException
@@ -373,48 +405,6 @@ def run_mkdocs(config_file: Path, language: Language) -> None:
                                        hint="the generated pages are kept in build/.work for a look")) from None
     finally:
         logger.removeHandler(handler)
-
-
-ALTERNATE_SELECTOR = '"link[rel=alternate]"'
-
-
-def disable_alternate_prefetch(site_dir: Path) -> None:
-    """Material fetches 'sitemap.xml' next to every <link rel=alternate> of a page, to make its own language
-    switcher stay on the page. Ours links the same page directly, so those requests (a handful per page, on
-    the reader's data plan) are not needed: point the theme's selector at nothing."""
-    bundles = sorted((site_dir / "assets" / "javascripts").glob("bundle.*.min.js"))
-    for bundle in bundles:
-        text = bundle.read_text(encoding="utf-8")
-        if text.count(ALTERNATE_SELECTOR) != 1:
-            raise OutreachError(Diagnostic(Location(str(bundle)), "the theme's script no longer has the expected "
-                                           "alternate-link selector", "site.theme",
-                                           hint="check disable_alternate_prefetch against this mkdocs-material version"))
-        bundle.write_text(text.replace(ALTERNATE_SELECTOR, '"link[rel=alternate][data-md-prefetch]"'),
-                          encoding="utf-8")
-
-
-def sitemap_with_alternates(site_dir: Path, language: Language, site_url: str, epoch: int) -> None:
-    """Each URL of the sitemap lists the same page in every language (xhtml:link), and x-default."""
-    path = site_dir / "sitemap.xml"
-    text = path.read_text(encoding="utf-8")
-    own = f"{site_url}{language.code}/"
-
-    def alternates(match: re.Match) -> str:
-        loc = match.group(1)
-        rel = loc[len(own):] if loc.startswith(own) else ""
-        links = "".join(f'\n         <xhtml:link rel="alternate" hreflang="{lang.code}" href="{site_url}{lang.code}/{rel}"/>'
-                        for lang in LANGUAGES)
-        links += f'\n         <xhtml:link rel="alternate" hreflang="x-default" href="{site_url}"/>'
-        return match.group(0) + links
-
-    text = re.sub(r"<loc>([^<]+)</loc>", alternates, text)
-    text = text.replace('<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">',
-                        '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" '
-                        'xmlns:xhtml="http://www.w3.org/1999/xhtml">')
-    path.write_text(text, encoding="utf-8")
-    with open(site_dir / "sitemap.xml.gz", "wb") as raw, \
-            gzip.GzipFile(fileobj=raw, filename="sitemap.xml", mode="wb", mtime=epoch) as packed:
-        packed.write(text.encode("utf-8"))
 
 
 SHELL = ("stylesheets/main.*.min.css", "stylesheets/palette.*.min.css", "javascripts/bundle.*.min.js",
@@ -471,38 +461,6 @@ def finish_language(env, site_dir: Path, language: Language, pdf_dir: Path, pdfs
     sw.write_text(env.get_template("web/sw.js.j2").render(
         language=language.code, version=digest.hexdigest()[:16], shell=shell, urls=urls, bytes=size),
         encoding="utf-8")
-
-
-def finish_site(env, site_dir: Path, language: Language, site_url: str, epoch: int) -> None:
-    """What mkdocs does not do: a quieter theme script, sitemap alternates, a smaller search index without the
-    theme's search engine."""
-    disable_alternate_prefetch(site_dir)
-    sitemap_with_alternates(site_dir, language, site_url, epoch)
-    compact_search_index(site_dir)
-
-
-TAG = re.compile(r"<[^>]*>")
-SPACE = re.compile(r"\s+")
-
-
-def compact_search_index(site_dir: Path) -> None:
-    """Our search (assets/search.js) reads plain text: drop the markup from the index, and the theme's own
-    search engine (lunr, its language files, its worker) and source maps, which no page loads."""
-    path = site_dir / "search" / "search_index.json"
-    index = json.loads(path.read_text(encoding="utf-8"))
-    docs = []
-    for doc in index["docs"]:
-        text = SPACE.sub(" ", html.unescape(TAG.sub(" ", doc.get("text", "")))).strip()
-        title = SPACE.sub(" ", html.unescape(TAG.sub(" ", doc.get("title", "")))).strip()
-        docs.append({"location": doc["location"], "title": title, "text": text})
-    index = {"config": {"lang": index["config"]["lang"], "plain": True}, "docs": docs}
-    path.write_text(json.dumps(index, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
-    javascripts = site_dir / "assets" / "javascripts"
-    for unused in (javascripts / "lunr", javascripts / "workers"):
-        if unused.exists():
-            shutil.rmtree(unused)
-    for source_map in sorted(site_dir.joinpath("assets").rglob("*.map")):
-        source_map.unlink()
 
 
 COMPRESSIBLE = {".html", ".css", ".js", ".json", ".svg", ".xml", ".txt", ".webmanifest"}
@@ -603,27 +561,6 @@ def share_cards(env, site_dir: Path, language: Language, pages: list[Page], site
     target.mkdir(parents=True)
     for png in sorted(stored.glob("*.png")):
         os.link(png, target / png.name)
-
-
-IFRAME_WORKER_CDN = "https://unpkg.com/iframe-worker/shim"
-IFRAME_WORKER = TEMPLATES / "web" / "vendor" / "iframe-worker" / "shim.js"
-EXTERNAL_SCRIPT = re.compile(r'<script[^>]+src="(?:https?:)?//')
-
-
-def finish_offline(site_dir: Path) -> None:
-    """The offline pack opens from the file system with no network: the Web Worker shim that Material's
-    offline plugin takes from a CDN comes from the pack itself."""
-    target = site_dir / "assets" / "javascripts" / "iframe-worker-shim.js"
-    shutil.copyfile(IFRAME_WORKER, target)
-    for page in site_dir.rglob("*.html"):
-        text = page.read_text(encoding="utf-8")
-        local = posixpath.relpath(target.relative_to(site_dir).as_posix(),
-                                  page.parent.relative_to(site_dir).as_posix() or ".")
-        text = text.replace(IFRAME_WORKER_CDN, local)
-        if EXTERNAL_SCRIPT.search(text):
-            raise OutreachError(Diagnostic(Location(str(page)), "the offline pack loads a script from the network",
-                                           "site.offline", hint="the pack must open with no connection"))
-        page.write_text(text, encoding="utf-8")
 
 
 def dump_config(config: dict) -> str:
