@@ -206,7 +206,7 @@ def lecture_pages(site: Pages, doc) -> None:
     """A course's lecturer slides, as a presentation page in the course's section."""
     strings = theme_strings(site.lz)
     title = strings["lecture_title"] % {"heading": strings["lecture"], "title": site.lz.plain(doc.title)}
-    site.add(page_path(doc), "lecture.md.j2", title, doc=doc, title=title,
+    site.add(page_path(doc), "lecture.md.j2", title, doc=doc, page_title=title,
              pdfs=site.pdfs_for(doc), notes=site.pdfs_for(doc, "notes"), heading=strings["lecture"],
              course=site.urls.link(page_path(doc), page_path(doc.course)))
 
