@@ -28,6 +28,16 @@ def _always(document) -> bool:
 
 
 @dataclass(frozen=True)
+class Attachment:
+    """A file beside a document's page, made in every language from a template: a text a newsroom pastes, say.
+    Its page links to it (the page's template finds its address as ``files[id]``); the offline pack carries it."""
+
+    id: str  # how the page's template names it
+    name: str  # its file name, with {id} (the document's) and {lang} (the language's code) filled in
+    template: str  # under templates/web/: a .txt.j2 writes text as it is; any other escapes for HTML
+
+
+@dataclass(frozen=True)
 class Kind:
     name: str  # the value of ``kind:`` in the YAML, and the first part of file names and status keys
     model: Optional[type]  # the schema: a frozen dataclass; None for a kind made from other documents (derive)
@@ -44,6 +54,7 @@ class Kind:
     press: Optional[object] = None  # a pack.Product: the PDF is a press product with a printer pack;
     # None: a screen PDF only (tagged, no bleed, no pack)
     variants: tuple[str, ...] = ("",)  # screen PDFs per document and language ("notes": the speaker notes)
+    files: tuple[Attachment, ...] = ()  # files beside its page in each language (with ``web``: linked as ``files``)
     preview: bool = False  # shown page by page at /__preview/ in ``outreach serve``
     prints_contacts: bool = False  # its print carries the contacts: not approved while one is missing
     worker_facing: bool = False  # read by shift workers: the sentence-length check applies
@@ -158,6 +169,17 @@ def lectures(project) -> list[Lecture]:
 # ---------------------------------------------------------------- the kinds of this project
 
 
+# A story's media kit, for the newsrooms of the province's newspaper, radio and television: the article (as text
+# and as HTML to paste into a publishing system), the radio script with its reading time and how to say its
+# foreign names, and the social post.
+MEDIA_KIT = (
+    Attachment("article", "{id}.article.{lang}.txt", "story/article.txt.j2"),
+    Attachment("article_html", "{id}.article.{lang}.html", "story/article.html.j2"),
+    Attachment("radio", "{id}.radio.{lang}.txt", "story/radio.txt.j2"),
+    Attachment("post", "{id}.post.{lang}.txt", "story/post.txt.j2"),
+)
+
+
 def _builtin() -> None:
     from . import pack
     from .render import print as print_render
@@ -176,8 +198,8 @@ def _builtin() -> None:
                   press=pack.PRODUCTS["course"], worker_facing=True))
     register(Kind("module", Module, page=lambda d: f"courses/{d.course}/{d.id}.md", worker_facing=True))
     register(Kind("story", Story, page=lambda d: f"stories/{d.id}.md", web="story.md.j2", nav=40,
-                  home="story.md.j2", home_rank=40,
-                  published=lambda d: not d.example))  # a template story is never published
+                  home="story.md.j2", home_rank=40, files=MEDIA_KIT,
+                  published=lambda d: not d.example))  # a template story is never published: preview only
     register(Kind("slides", Slides, page=lambda d: f"slides/{d.id}.md", web="slides.md.j2", nav=35,
                   home="slides.md.j2", home_rank=35, print=print_render.slides_html, variants=("", "notes")))
     register(Kind("lecture", None, page=lambda d: f"courses/{d.id}/slides.md", pages=web.lecture_pages, nav=36,

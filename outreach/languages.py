@@ -31,6 +31,7 @@ FILE = "languages.yaml"  # in content/
 RANGE = re.compile(r"\\u[0-9a-fA-F]{4}(?:-\\u[0-9a-fA-F]{4})?|\\.|.")  # one character or range of a class
 LineBreaks = Literal["spaces", "words", "phrases"]
 Script = Literal["", "hangul", "japanese", "simplified-chinese"]
+SpeechUnit = Literal["syllables", "words", "characters"]
 
 
 @dataclass(frozen=True)
@@ -56,6 +57,12 @@ class Language:
                           required=False, default="")
     full_width_punctuation: bool = spec("translations use full-width punctuation （，。：；？！）",
                                         required=False, default=False)
+    speech_unit: SpeechUnit = spec(
+        "what a reading rate counts: syllables (Vietnamese: a word-space each; Korean: a Hangul block each), "
+        "words (between spaces) or characters (Chinese, Japanese: each Han character and kana); a figure counts "
+        "one for each of its digits", required=False, default="words")
+    speech_rate: int = spec("how many speech_units a radio presenter reads in a minute, for the reading time of a "
+                            "radio script; 0: not stated (no reading time is shown)", required=False, default=0)
     location: Location = field(default=Location(FILE), compare=False, repr=False, metadata={"internal": True})
     is_source: bool = field(default=False, metadata={"internal": True})
 

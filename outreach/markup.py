@@ -358,3 +358,29 @@ def to_html(blocks: tuple[Block, ...], *, inline: bool = False, text_hook: TextH
             out.append(f"<{block.tag}>{lis}</{block.tag}>")
     return "\n".join(out)
 
+
+
+def to_text(blocks: tuple[Block, ...]) -> str:
+    """The blocks as plain text to paste: paragraphs one blank line apart, each list item on a line of its own
+    after '- ' or its number, a link as its text with the address in brackets; emphasis drops out."""
+
+    def render(spans: tuple[Inline, ...]) -> str:
+        parts = []
+        for span in spans:
+            if span.tag == "text":
+                parts.append(span.text)
+            elif span.tag == "a":
+                shown = render(span.children)
+                parts.append(shown if shown == span.href else f"{shown} ({span.href})")
+            else:
+                parts.append(render(span.children))
+        return "".join(parts)
+
+    out = []
+    for block in blocks:
+        if block.tag == "p":
+            out.append(render(block.items[0]))
+        else:
+            out.append("\n".join(f"{'- ' if block.tag == 'ul' else f'{number}. '}{render(item)}"
+                                 for number, item in enumerate(block.items, 1)))
+    return "\n\n".join(out)

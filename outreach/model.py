@@ -322,16 +322,37 @@ class Module:
 
 
 @dataclass(frozen=True)
+class Pronunciation:
+    """A name the radio script says that a presenter may not know how to say: a foreign person's or
+    enterprise's name, with how to say it (each language writes its own guide)."""
+
+    id: str = spec("stable id of the note")
+    name: Text = spec("the name as the script writes it")
+    say: Text = spec("how to say it, as a presenter of this language reads it: syllables and stress")
+
+
+@dataclass(frozen=True)
 class Story:
+    """An exemplary enterprise or Party member, for the province's radio, television and newspaper: a media kit of
+    a newspaper article, a radio script and a short social post."""
+
     id: str = spec("stable id, used in file names and URLs")
     kind: Literal["story"] = spec("document kind")
     status: Editorial = spec("editorial status: draft, reviewed or approved, with who and when")
-    example: bool = spec("true while this is a template to fill in, not a real enterprise's story")
-    title: Text = spec("the story's title")
-    enterprise: Text = spec("the enterprise's name")
+    example: bool = spec("true while this is a template to fill in, not the story of a real enterprise or person; "
+                         "a template is shown in the preview of `outreach serve` only")
+    subject: Literal["enterprise", "member"] = spec(
+        "who the story is about: an exemplary enterprise, or an exemplary Party member working in one")
+    title: Text = spec("the headline, on the page and over the article")
+    enterprise: Text = spec("the enterprise's name (for a member's story: the enterprise the member works in)")
     zone: Text = spec("the industrial or economic zone it is in")
-    summary: Text = spec("one or two sentences: what works well there")
-    body: Text = spec("the story", rich=True)
+    summary: Text = spec("the article's lead: one or two sentences saying what works well there")
+    body: Text = spec("the newspaper article", rich=True)
+    radio: Text = spec("the radio script: short sentences, written to be heard; figures as {fact_id}", rich=True)
+    post: Text = spec("a short post for the Board's social media pages", space=280)
+    member: Optional[Text] = spec("the Party member's name and job, for a story about a member", required=False)
+    pronunciations: tuple[Pronunciation, ...] = spec(
+        "how to say the foreign names the radio script uses, for the presenter", required=False, default=())
     location: Location = located()
 
 

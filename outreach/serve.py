@@ -31,7 +31,7 @@ import urllib.parse
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import kinds
+from . import kinds, markup
 from .errors import Diagnostic, Location, OutreachError
 from .languages import LANGUAGES, Language
 from .render import print as print_render
@@ -56,6 +56,7 @@ class State:
     building: bool = False
     viewed: str = ""  # the language of the last page asked for: it is built first (at first, the source)
     products: list[dict] = field(default_factory=list)  # the preview's products, their pages and notes
+    unpublished: list[dict] = field(default_factory=list)  # documents only the preview shows (templates)
     changed: threading.Condition = field(default_factory=threading.Condition)
 
     def snapshot(self) -> dict:
@@ -125,6 +126,7 @@ class Builder:
                 if len(self.languages) == 1:
                     self.check_catalogs(project)
                 self.write_root(project, localizers)
+                self.state.unpublished = self.unpublished(project)
             self.log(f"site: {', '.join(rebuilt) or 'nothing'} rebuilt in {time.monotonic() - started:.1f} s")
             if self.with_preview:
                 self.build_preview(project, jobs)
@@ -158,7 +160,7 @@ class Builder:
         finish it as in a build); swap the new site in only when it succeeded, so a failure leaves the last
         good pages served."""
         language = lz.language
-        pages = web.render_pages(project, lz, links)
+        pages = web.render_pages(project, lz, links, unpublished=True)  # templates too, outside the navigation
         work = self.root / "work" / language.code
         staged = self.root / "next" / language.code
         live = self.site / language.code
@@ -174,6 +176,20 @@ class Builder:
         self.swap(staged, live)
         self.site_keys[language.code] = key
         return True
+
+    def unpublished(self, project) -> list[dict]:
+        """The documents their kind does not publish (templates): each one's page in every language of the
+        preview, which lists them at /__preview/."""
+        found = []
+        for kind in kinds.by("nav"):
+            for doc in kinds.documents(project, kind, published_only=False):
+                if kind.published(doc) or not (kind.web or kind.pages):
+                    continue
+                url = web.page_url(web.page_path(doc))
+                title = markup.plain(markup.parse(doc.title.source, False)) if hasattr(doc, "title") else ""
+                found.append({"title": f"{kind.name} {doc.id}: {title}", "location": str(doc.location or ""),
+                              "pages": [(lang.code, f"/{lang.code}/{url}") for lang in self.languages]})
+        return found
 
     @staticmethod
     def template_bytes() -> list[bytes]:
@@ -316,6 +332,14 @@ def preview_page(state: State, folder: Path) -> str:
         note = f'<p class="note">{html.escape(product["note"])}</p>' if product.get("note") else ""
         rows.append(f'<section id="{html.escape(stem)}"><h2>{html.escape(product["title"])} — {label} '
                     f'<small>{product["pages"]} pages</small></h2>{note}<div class="pages">{images}</div></section>')
+    if state.unpublished:
+        items = "".join(
+            f'<li>{html.escape(entry["title"])} <small>({html.escape(entry["location"])})</small>: '
+            + " · ".join(f'<a href="{html.escape(href)}" hreflang="{html.escape(code)}">{html.escape(code)}</a>'
+                         for code, href in entry["pages"]) + "</li>"
+            for entry in state.unpublished)
+        rows.insert(0, '<section id="unpublished"><h2>Not published: templates <small>shown here only, never on the '
+                    f'site, in a pack or in the search</small></h2><ul>{items}</ul></section>')
     body = "".join(rows) or "<p>The preview is being made…</p>"
     return inject(PREVIEW_HTML.replace("{body}", body), "preview", state.preview)
 

@@ -478,6 +478,13 @@ def check_documents(documents, report: Report, contacts) -> None:
         elif chapter.id not in handbook.chapters:
             report.error(chapter.location, f"chapter '{chapter.id}' is not listed in handbook '{handbook.id}'",
                          "schema.reference", f"add '{chapter.id}' to 'chapters' in the handbook, where it belongs")
+    for story in by_kind.get("story", {}).values():
+        if story.subject == "member" and story.member is None:
+            report.error(story.location, f"story '{story.id}' is about a Party member but does not name one",
+                         "schema.missing", "add 'member:' with the member's name and job")
+        if story.subject == "enterprise" and story.member is not None:
+            report.error(story.member.location, f"story '{story.id}' is about an enterprise, yet names a member",
+                         "schema.value", "set 'subject: member' for a story about a Party member, or drop 'member:'")
     courses = by_kind.get("course", {})
     numbers: dict[str, dict[int, object]] = {}
     for module in by_kind.get("module", {}).values():

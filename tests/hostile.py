@@ -209,11 +209,19 @@ kind: story
 status:
   state: draft
 example: false
+subject: member
 title: {q("Bài mẫu " + payload())}
 enterprise: {q("Công ty " + payload())}
 zone: {q("Khu công nghiệp " + payload())}
+member: {q("Đảng viên " + payload())}
 summary: {q("Tóm tắt " + ALL)}
 body: {q("Câu chuyện. " + ALL)}
+radio: {q("Kịch bản. " + ALL)}
+post: {q("Bài đăng " + payload())}
+pronunciations:
+  - id: ten
+    name: {q("Tên " + payload())}
+    say: {q("Cách đọc " + payload())}
 """
 
 

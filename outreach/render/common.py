@@ -94,6 +94,21 @@ class Localizer:
         """Text without markup (titles, metadata, navigation)."""
         return markup.plain(markup.parse(self.translator.text(text).value, text.rich))
 
+    def pasted(self, text: Text) -> str:
+        """A text as plain text to paste elsewhere (``markup.to_text``); a fallback after its notice, in brackets.
+        Not escaped: for plain-text templates only."""
+        result = self.rendered(text)
+        body = markup.to_text(markup.parse(result.value, text.rich))
+        return f"[{self.notice_text(result.status)}]\n{body}" if result.is_fallback else body
+
+    def reading_time(self, text: Text):
+        """How long the text takes to read aloud, at the pace of the language it is shown in (``speech.py``);
+        None when that language states no pace."""
+        from ..speech import reading_time
+
+        result = self.translator.text(text)
+        return reading_time(markup.plain(markup.parse(result.value, text.rich)), result.language)
+
     def glossary_scope(self, terms=(), glossary: str | None = None) -> Markup:
         """From here on, link the first use of each glossary term (and each document code) in texts rendered with
         terms=True: to ``glossary`` (the glossary page's URL, on the web) or with a mark (print). A new scope is a

@@ -11,6 +11,7 @@ without touching content, catalogs or the build (docs/site-generator.md).
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import datetime as dt
 import gzip
 import hashlib
@@ -61,9 +62,10 @@ class PdfLink:
 
 @dataclass(frozen=True)
 class Page:
-    path: str  # inside docs/, e.g. "leaflets/owners.md"
+    path: str  # inside docs/, e.g. "leaflets/owners.md"; a file beside the pages: its own name ("….txt")
     title: str
-    markdown: str
+    markdown: str  # the page's Markdown; for a file, its text as it is published
+    listed: bool = True  # in the navigation and given a share card; False: a file, or a page only the preview has
 
     @property
     def url(self) -> str:
@@ -171,6 +173,22 @@ class Pages:
         self.lz.glossary_scope()
         self.pages.append(Page(path, title, text))
 
+    def attach(self, doc, path: str) -> dict[str, str]:
+        """The files its kind makes beside a document's page (``Kind.files``), in this language: each rendered
+        from its template with the page's context, in the folder of the page's own URL; returns each one's
+        address from the page, by its id."""
+        from .. import kinds
+
+        folder = path[: -len("/index.md")] if path.endswith("/index.md") else path[: -len(".md")]
+        links = {}
+        self.lz.glossary_scope()  # a text to paste links no term
+        for output in kinds.of(doc).files:
+            target = f"{folder}/{output.name.format(id=doc.id, lang=self.lz.language.code)}"
+            text = self.lz.env.get_template(f"web/{output.template}").render(**self.common, doc=doc)
+            self.pages.append(Page(target, "", text, listed=False))
+            links[output.id] = posixpath.relpath(target, self.urls.folder(path) or ".")
+        return links
+
     def pdfs_for(self, doc, variant: str = "") -> list[PdfLink]:
         key = f"{doc.kind}.{doc.id}" + (f".{variant}" if variant else "")
         return [link for link in self.pdfs.get(key, [])
@@ -212,8 +230,10 @@ def lecture_pages(site: Pages, doc) -> None:
 
 
 def render_pages(project: Project, lz: Localizer, pdfs: dict[str, list[PdfLink]], urls: Urls = WEB,
-                 offline_pack: str | None = None) -> list[Page]:
-    """Every page of one language's site, in navigation order: the home page, each kind's pages, the glossary."""
+                 offline_pack: str | None = None, unpublished: bool = False) -> list[Page]:
+    """Every page of one language's site, in navigation order: the home page, each kind's pages and the files
+    beside them, the glossary. ``unpublished``: also the pages of the documents their kind does not publish
+    (templates), outside the navigation and the home page, for the preview of ``outreach serve``."""
     from .. import kinds
 
     site = Pages(project, lz, pdfs, urls)
@@ -222,12 +242,16 @@ def render_pages(project: Project, lz: Localizer, pdfs: dict[str, list[PdfLink]]
              glossary=urls.link("index.md", GLOSSARY_PAGE),
              offline_pack=offline_pack and urls.root("index.md") + offline_pack)
     for kind in kinds.by("nav"):
-        for doc in kinds.documents(project, kind):
+        for doc in kinds.documents(project, kind, published_only=not unpublished):
+            first = len(site.pages)
             if kind.pages:
                 kind.pages(site, doc)
             elif kind.web:
-                site.add(page_path(doc), kind.web, lz.plain(doc.title), doc=doc, pdfs=site.pdfs_for(doc),
-                         notes=site.pdfs_for(doc, "notes"))
+                path = page_path(doc)
+                site.add(path, kind.web, lz.plain(doc.title), doc=doc, pdfs=site.pdfs_for(doc),
+                         notes=site.pdfs_for(doc, "notes"), files=site.attach(doc, path))
+            if not kind.published(doc):
+                site.pages[first:] = [dataclasses.replace(page, listed=False) for page in site.pages[first:]]
     site.add(GLOSSARY_PAGE, "glossary.md.j2", lz.ui("Giải thích từ ngữ"), terms=False,
              glossary_terms=project.glossary)
     return site.pages
@@ -265,7 +289,7 @@ def navigation(pages: list[Page]) -> list:
     """mkdocs nav: top-level pages, with a handbook's chapters and a course's modules under it."""
     nav: list = []
     sections: dict[str, list] = {}
-    for page in pages:
+    for page in (page for page in pages if page.listed):
         parts = page.path.split("/")
         if len(parts) == 3:  # handbooks/<id>/… or courses/<id>/…
             group = "/".join(parts[:2])
@@ -531,6 +555,7 @@ def share_cards(env, site_dir: Path, language: Language, pages: list[Page], site
         """Korean words kept whole (word joiners), as in print."""
         return join_korean_words(text) if language.line_breaks == "words" else text
 
+    pages = [page for page in pages if page.listed]
     cards = [{"site": shown(site), "title": shown(page.title), "board": shown(board)} for page in pages]
     source = env.get_template("web/card.html.j2").render(
         cards=cards, language=language, font=language.sans_stack)
