@@ -1,10 +1,27 @@
 """What each output is made from, as a key: an output is made again only when its key changes.
 
-A key is a digest of the inputs an output really reads, as the build sees them after parsing: the print
-HTML of a PDF, the generated Markdown and configuration of a site, the PDFs inside a pack, the files of the
-theme overrides. Nothing is keyed on the bytes of a YAML file, so a comment or a change of white space in
-the content changes no key. The code that turns those inputs into an output is represented by the package
-version (``CODE_VERSION``), which every key includes.
+Every key of the build is computed here, from the inputs the output really reads, as the build sees them
+after parsing, never from the bytes of a source file:
+
+    PDF            its print HTML (and tails): the parsed documents it shows, their catalog entries, facts,
+                   glossary and bodies, the print templates and stylesheets, all rendered into it; the font
+                   files fontconfig gives for its languages; WeasyPrint and pikepdf
+    printed pack   its PDF's key, the document's state and titles, its content version, the pack README
+                   template, its kind, what stands in for missing contacts; the printing conditions'
+                   characterisation data
+    screen PDF     its PDF's key (a kind without a press product)
+    site           its generated Markdown, assets and configuration (the pages, navigation, theme strings:
+                   the documents, facts, glossary and catalog entries of its language), the base mkdocs.yml
+                   as data, the theme overrides, the edition date; mkdocs, the theme, the compressors
+    offline pack   the same for its own mkdocs project, the Web Worker shim, and the keys of the PDFs inside
+    compression    the bytes of one file; the compressors
+    share cards    the card HTML of a language's pages; the font files; WeasyPrint
+    ICC profile    the characterisation data, colprof's arguments and version (press.py)
+
+Nothing is keyed on the bytes of a YAML or PO file, so a comment or a change of white space in the content
+or a catalog changes no key. The code that turns the inputs into an output is represented by one value, the
+package version (``package_version``), which every key includes: no key names a module, so moving a
+function from one module to another cannot leave an output stale.
 
 Keys are staged beside the output during a build (``KeyStore.record``) and published with it, so a key in
 ``build/.cache/keys`` always describes the output that is in ``build/``.
@@ -21,30 +38,76 @@ import json
 import os
 from pathlib import Path
 
+import yaml
+
 from . import __version__
 from .errors import Location
 
 PACKAGE = Path(__file__).resolve().parent
+DISTRIBUTION = "outreach"
 
 
 @functools.cache
-def code_version() -> str:
-    """The package version, and a digest of its code: in a source checkout the version number does not
-    move with every change, the code does. Templates are not in it: each output's key holds the templates
-    it reads, through what they render or their own bytes."""
-    digest = hashlib.sha256()
-    for path in sorted(PACKAGE.rglob("*.py")):
-        digest.update(path.relative_to(PACKAGE).as_posix().encode())
-        digest.update(path.read_bytes())
-    return f"{__version__}+{digest.hexdigest()[:12]}"
+def package_version() -> str:
+    """The package version: the installed distribution's version, and a digest of every file of the package
+    (its code, templates, stylesheets, scripts and vendored assets; not the bytecode caches).
+
+    The version number alone does not move with every change in a development checkout, so output made by
+    other code would be reused; the digest does. It is computed once per build (``new_build``, before the
+    workers fork, so that they inherit it) and goes into every key."""
+    try:
+        version = importlib.metadata.version(DISTRIBUTION)
+    except importlib.metadata.PackageNotFoundError:  # run from a checkout that is not installed
+        version = __version__
+    hasher = hashlib.sha256()
+    for path in sorted(PACKAGE.rglob("*")):
+        if "__pycache__" in path.parts or path.suffix == ".pyc" or not path.is_file():
+            continue
+        name = path.relative_to(PACKAGE).as_posix().encode()
+        data = path.read_bytes()
+        hasher.update(len(name).to_bytes(8, "big") + name + len(data).to_bytes(8, "big") + data)
+    return f"{version}+{hasher.hexdigest()[:16]}"
+
+
+def new_build() -> str:
+    """Compute the package version for a build that starts (the package may have changed since the last)."""
+    package_version.cache_clear()
+    return package_version()
 
 
 @functools.cache
-def tool_versions() -> str:
-    """The third-party programs that make the outputs (read from their metadata, without importing them)."""
-    from .render import web
+def tools(*names: str) -> str:
+    """The versions of third-party distributions that make an output (from their metadata: no import)."""
+    return " ".join(f"{name} {importlib.metadata.version(name)}" for name in names)
 
-    return " ".join(f"{name} {importlib.metadata.version(name)}" for name in ("weasyprint", "pikepdf", *web.PACKAGES))
+
+PDF_TOOLS = ("weasyprint", "pikepdf")
+COMPRESSORS = ("brotli", "zopfli")
+
+
+def installed(paths) -> list[str]:
+    """Files of the system (fonts, characterisation data) as their path, size and modification time: a
+    package upgrade changes them, and hashing some hundred megabytes of fonts at every build would not."""
+    parts = []
+    for path in sorted(set(map(str, paths))):
+        try:
+            stat = os.stat(path)
+            parts.append(f"{path} {stat.st_size} {stat.st_mtime_ns}")
+        except OSError:
+            parts.append(f"{path} missing")
+    return parts
+
+
+def font_files(languages) -> list[str]:
+    """The font files fontconfig gives for the print families of ``languages`` (as WeasyPrint gets them)."""
+    import shutil
+
+    from . import fonts
+
+    if shutil.which("fc-match") is None:  # the build stops on it (fonts.check_installed); a preview goes on
+        return ["no fontconfig"]
+    return installed(fonts.resolve(family, style)[1] for language in languages
+                     for family in fonts.families(language) for style in fonts.STYLES)
 
 
 def digest(*parts) -> str:
@@ -66,6 +129,81 @@ def tree(folder: Path) -> list:
     for path in sorted(p for p in folder.rglob("*") if p.is_file()):
         parts += [path.relative_to(folder).as_posix(), path]
     return parts
+
+
+class _Tagged(yaml.SafeLoader):
+    """Reads a YAML file as data, its tags kept as data too (for a key: comments and spacing drop out)."""
+
+
+_Tagged.add_multi_constructor("", lambda loader, tag, node: [tag, loader.construct_object(node, deep=True)
+                                                             if not isinstance(node, yaml.MappingNode)
+                                                             else loader.construct_mapping(node, deep=True)])
+
+
+def yaml_data(path: Path) -> str:
+    """A YAML file as data (JSON), for a key."""
+    with open(path, encoding="utf-8") as handle:
+        return json.dumps(yaml.load(handle, Loader=_Tagged), sort_keys=True, default=str, ensure_ascii=False)
+
+
+# ------------------------------------------------------------------------------------------- the keys
+
+
+def pdf_key(source, languages=None) -> str:
+    """A PDF (press file and tagged screen PDF, one layout): its print HTML and tails, the fonts of its
+    languages (None: of every language), the PDF tools, the package version."""
+    from .languages import LANGUAGES
+
+    return digest("pdf", package_version(), tools(*PDF_TOOLS), *font_files(languages or LANGUAGES),
+                  source.html, *source.tails)
+
+
+def pack_key(pdf: str, state: str, titles: dict[str, str], version: str, readme: Path, kind: str,
+             blanks: tuple[str, ...]) -> str:
+    """A printed product's pack (press file, proof, preflight, manifest, README, zip), from its PDF's key."""
+    from .press import CONDITIONS
+
+    return digest("pack", package_version(), tools(*PDF_TOOLS), pdf, state,
+                  json.dumps(titles, sort_keys=True, ensure_ascii=False), version, readme, kind,
+                  json.dumps(blanks, ensure_ascii=False), *installed(c.source for c in CONDITIONS.values()))
+
+
+def kept_key(edition: dt.date, kept: Path) -> str:
+    """A kept edition of a screen PDF (build/.editions): its date and bytes."""
+    return digest("kept", edition, kept)
+
+
+def site_key(base_config: Path, work: Path, overrides: Path, epoch: int, *assets: Path) -> str:
+    """One site build (a site, or an offline pack's site): its generated configuration and pages, the base
+    configuration as data (comments do not count), the theme overrides, the date written into it, the files
+    its finishing reads (``assets``); the generator's packages (render/web.py names them) and the compressors."""
+    from .render import web
+
+    config, docs = web.generated(work)
+    return digest("site", package_version(), tools(*web.PACKAGES, *COMPRESSORS), epoch, yaml_data(base_config),
+                  config, *tree(docs), *tree(overrides), *assets)
+
+
+def offline_key(site: str, pdfs: dict[str, str]) -> str:
+    """An offline pack: its site's key and the keys of the PDFs it contains, by file name."""
+    return digest("offline", site, json.dumps(pdfs, sort_keys=True))
+
+
+def compressed_key(data: bytes) -> str:
+    """The .gz and .br of a file's bytes."""
+    return digest("compressed", package_version(), tools(*COMPRESSORS), data)
+
+
+def cards_key(source: str, language) -> str:
+    """A language's share cards: their HTML, the language's font files, WeasyPrint."""
+    return digest("cards", package_version(), tools("weasyprint"), *font_files([language]), source)[:24]
+
+
+def profile_key(source: Path, args, colprof: str, date) -> str:
+    """An output ICC profile (in the user's cache, shared by every checkout): the characterisation data,
+    colprof's arguments and version, the date written into its header. All that it is made from is named
+    here, so the package version is left out: making one takes half a minute."""
+    return digest("profile", source, *args, colprof, date)[:16]
 
 
 def fingerprint(value):

@@ -39,7 +39,11 @@ class Editions:
         """Stage a complete screen PDF as the edition to keep (published with the build)."""
         self.staged.mkdir(parents=True, exist_ok=True)
         os.link(screen, self.staged / filename)
-        (self.staged / f"{filename}.edition").write_text(edition.isoformat() + "\n")
+        date, published = self.staged / f"{filename}.edition", self.folder / f"{filename}.edition"
+        if published.exists() and published.read_text() == f"{edition.isoformat()}\n":
+            os.link(published, date)  # the same record, as it is (a build that changes nothing changes no file)
+        else:
+            date.write_text(f"{edition.isoformat()}\n")
 
     def publish(self) -> None:
         if not self.staged.exists():

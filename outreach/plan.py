@@ -8,22 +8,19 @@
     plan_web     every language: its site project and its offline pack's, their keys, and a job for each
                  one whose key changed
 
-A product whose key has not changed is linked into staging from the published output. The jobs run in
-the pool (pool.py); what they do is in products.py.
+The keys are computed in cache.py. A product whose key has not changed is linked into staging from the
+published output. The jobs run in the pool (pool.py); what they do is in products.py.
 """
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import yaml
-
-from . import kinds, products
-from .cache import KeyStore, Timings, code_version, content_version, digest, tool_versions, tree
+from . import cache, kinds, products
+from .cache import KeyStore, Timings, content_version
 from .editions import Editions
 from .errors import Diagnostic, Location
 from .i18n import catalogs
@@ -85,7 +82,7 @@ class Plan:
         self.editions = Editions(paths.out / ".editions", paths.staging / "editions")
         self.timings = Timings(paths.cache / "timings.json")
         self.pdf_links: dict[str, list[web.PdfLink]] = {}
-        self.pdf_keys: dict[str, str] = {}  # file name → key, for the packs that contain the PDF
+        self.pdf_keys: dict[str, str] = {}  # file name → the key of its screen PDF, for the offline packs
         self.print_jobs: dict[str, str] = {}  # file name → the job that makes it
         self.made: list[str] = []  # complete screen PDFs (new or unchanged)
         self.screen_only: set[str] = set()  # those of them that have no press file and no pack
@@ -134,7 +131,7 @@ def plan_print(plan: Plan) -> None:
             kept = plan.editions.kept(job.filename)
             if kept:  # readers keep the last complete edition of the screen PDF meanwhile
                 plan.editions.link_kept(job.filename, staging / "pdf" / job.filename)
-                plan.pdf_keys[job.filename] = digest("kept", kept, plan.editions.folder / job.filename)
+                plan.pdf_keys[job.filename] = cache.kept_key(kept, plan.editions.folder / job.filename)
                 plan.result.kept[job.filename] = kept
                 links.append(web.PdfLink(f"pdf/{job.filename}", job.label(), job.languages, kept=kept))
             continue
@@ -144,10 +141,9 @@ def plan_print(plan: Plan) -> None:
         titles = {lang.code: print_lz[lang.code].plain(job.document.title) for lang in job.languages}
         state = project.state(job.document)
         version = content_version(project.site.edition, source.html, *source.tails)
-        pdf = print_render.pdf_key(source)
-        key = digest(code_version(), tool_versions(), pdf, state, json.dumps(titles, sort_keys=True), version,
-                     readme, job.document.kind, json.dumps(blanks, ensure_ascii=False))
-        plan.pdf_keys[job.filename] = key
+        pdf = cache.pdf_key(source, job.languages)
+        key = cache.pack_key(pdf, state, titles, version, readme, job.document.kind, blanks)
+        plan.pdf_keys[job.filename] = pdf
         plan.made.append(job.filename)
         links.append(web.PdfLink(f"pdf/{job.filename}", job.label(), job.languages))
         if plan.keys.record(f"pack-{stem}", key) and reuse_pack(paths, stem, job.filename):
@@ -170,14 +166,12 @@ def plan_screen(plan: Plan, job, source, links: list) -> Job | None:
     published output when that has not changed, else a job that makes the tagged PDF (no press file, no
     pack)."""
     stem, paths = job.filename[: -len(".pdf")], plan.paths
-    pdf = print_render.pdf_key(source)
-    key = digest(code_version(), tool_versions(), pdf)
-    plan.pdf_keys[job.filename] = key
+    pdf = plan.pdf_keys[job.filename] = cache.pdf_key(source, job.languages)
     plan.made.append(job.filename)
     plan.screen_only.add(job.filename)
     links.append(web.PdfLink(f"pdf/{job.filename}", job.label(), job.languages))
     published = paths.out / "pdf" / job.filename
-    if plan.keys.record(f"pdf-{stem}", key) and published.exists():
+    if plan.keys.record(f"pdf-{stem}", pdf) and published.exists():
         os.link(published, plan.staging / "pdf" / job.filename)
         plan.result.pdfs_reused += 1
         return None
@@ -227,7 +221,7 @@ def plan_web(plan: Plan) -> None:
         pages = web.render_pages(project, lz, plan.pdf_links, offline_pack=f"offline/{name}.zip")
         work, target = paths.work / "web" / code, staging / "site" / code
         config = write_project(plan, lz, pages, work, target, offline=False)
-        key = site_key(plan, work, web.TEMPLATES / "web" / "sw.js.j2")
+        key = cache.site_key(web.base_config(paths.root), work, web.OVERRIDES, plan.epoch)
         plan.pages[code] = pages
         if not reuse_output(plan, f"site-{code}", key, f"site/{code}"):
             args = (config, code, target, plan.epoch, paths.cache / "compressed")
@@ -244,7 +238,8 @@ def plan_web(plan: Plan) -> None:
         offline_pages = web.render_pages(project, lz, own, urls=web.OFFLINE)
         work = paths.work / "offline" / code
         config = write_project(plan, lz, offline_pages, work, work / name, offline=True)
-        key = site_key(plan, work, web.IFRAME_WORKER, *[plan.pdf_keys[pdf] for pdf in pdfs])
+        site_key = cache.site_key(web.base_config(paths.root), work, web.OVERRIDES, plan.epoch, web.IFRAME_WORKER)
+        key = cache.offline_key(site_key, {pdf: plan.pdf_keys[pdf] for pdf in pdfs})
         if not reuse_output(plan, f"offline-{code}", key, f"site/offline/{name}.zip"):
             args = (config, code, work / name, [(staging / "pdf" / pdf, f"pdf/{pdf}") for pdf in pdfs],
                     staging / "site" / "offline" / f"{name}.zip", project.site.edition, plan.epoch)
@@ -261,15 +256,6 @@ def write_project(plan: Plan, lz: Localizer, pages, work: Path, target: Path, of
     return web.write_project(work, config, pages, lz.language)
 
 
-def site_key(plan: Plan, work: Path, *more) -> str:
-    """What one site build reads: its generated pages and configuration, the base configuration (parsed:
-    comments do not count), the theme overrides; and what finishes the site. The generator's hooks that
-    escape texts and finish the site (web.HOOKS) are package code: ``code_version`` covers them."""
-    config, docs = web.generated(work)
-    return digest(code_version(), tool_versions(), plan.epoch, yaml_data(web.base_config(plan.paths.root)),
-                  config, *tree(docs), *tree(web.OVERRIDES), *more)
-
-
 def reuse_output(plan: Plan, name: str, key: str, path: str) -> bool:
     """Link a published output into staging when it was made from the same inputs."""
     published = plan.paths.out / path
@@ -282,17 +268,3 @@ def reuse_output(plan: Plan, name: str, key: str, path: str) -> bool:
         os.link(published, staged)
     plan.result.sites_reused += 1
     return True
-
-
-class _Tagged(yaml.SafeLoader):
-    """Reads a YAML file as data, its tags kept as data too (for a key: comments and spacing drop out)."""
-
-
-_Tagged.add_multi_constructor("", lambda loader, tag, node: [tag, loader.construct_object(node, deep=True)
-                                                             if not isinstance(node, yaml.MappingNode)
-                                                             else loader.construct_mapping(node, deep=True)])
-
-
-def yaml_data(path: Path) -> str:
-    with open(path, encoding="utf-8") as handle:
-        return json.dumps(yaml.load(handle, Loader=_Tagged), sort_keys=True, default=str, ensure_ascii=False)

@@ -20,7 +20,6 @@ transparency blending.
 from __future__ import annotations
 
 import functools
-import hashlib
 import os
 import shutil
 import subprocess
@@ -32,6 +31,7 @@ from pathlib import Path
 
 import pikepdf
 
+from .cache import profile_key
 from .errors import Diagnostic, Location, OutreachError
 
 REGISTRY = "http://www.color.org"
@@ -96,9 +96,8 @@ def icc_profile(condition: PrintingCondition) -> Path:
             "print.profile", hint="run: bash scripts/setup.sh (it installs Debian's icc-profiles-free and argyll)"))
     args = ["-qm", f"-l{condition.ink_limit}", "-A", "Fogra", "-D", f"{condition.identifier} ({condition.paper})",
             "-C", f"Made with ArgyllCMS colprof from Fogra's {condition.characterisation}"]
-    digest = hashlib.sha256(source.read_bytes())
-    digest.update("\0".join([*args, _colprof_version(colprof)]).encode())
-    target = cache_dir() / f"{condition.identifier}-{digest.hexdigest()[:16]}.icc"
+    key = profile_key(source, args, _colprof_version(colprof), PROFILE_DATE)
+    target = cache_dir() / f"{condition.identifier}-{key}.icc"
     if target.exists():
         return target
     target.parent.mkdir(parents=True, exist_ok=True)

@@ -14,6 +14,8 @@ run in another process; languages travel as codes because a ``Language`` is comp
 
 from __future__ import annotations
 
+import calendar
+import contextlib
 import datetime as dt
 import os
 import shutil
@@ -24,6 +26,20 @@ from .languages import get
 from .render import print as print_render
 from .render import web
 from .render.common import environment
+
+
+@contextlib.contextmanager
+def source_date(edition: dt.date):
+    """Dates written into the output come from the edition, so rebuilds are byte-identical (the workers,
+    forked, inherit it; ``_source_date`` sets it in a worker that was not)."""
+    saved = os.environ.get("SOURCE_DATE_EPOCH")
+    if saved is None:
+        os.environ["SOURCE_DATE_EPOCH"] = str(calendar.timegm(edition.timetuple()))
+    try:
+        yield
+    finally:
+        if saved is None:
+            os.environ.pop("SOURCE_DATE_EPOCH", None)
 
 
 def _source_date(epoch: int) -> None:

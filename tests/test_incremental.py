@@ -3,6 +3,7 @@ and that an incremental build gives the same bytes as a clean one."""
 
 from __future__ import annotations
 
+import importlib.metadata
 import os
 import random
 import re
@@ -10,10 +11,12 @@ import shutil
 import subprocess
 import sys
 import time
+import zipfile
 from pathlib import Path
 
 import pytest
 
+from outreach import cache
 from outreach.build import Paths, build
 from outreach.i18n import catalogs
 from outreach.languages import get
@@ -59,21 +62,122 @@ def translate(root: Path, language, context: str, string: str) -> None:
     path.write_bytes(catalogs.render_po(catalog))
 
 
-def test_a_comment_or_white_space_in_the_content_makes_nothing_again(tmp_path):
+def stamps(root: Path) -> dict[str, tuple[int, int]]:
+    """Every published file of build/ as its inode and modification time: a file made again has others."""
+    out = root / "build"
+    return {p.relative_to(out).as_posix(): (p.stat().st_ino, p.stat().st_mtime_ns) for p in out.rglob("*")
+            if p.is_file() and not SKIPPED & set(p.relative_to(out).parts) and p.name != ".lock"}
+
+
+def touched(a: dict, b: dict) -> list[str]:
+    return sorted(name for name in a.keys() | b.keys() if a.get(name) != b.get(name))
+
+
+def test_a_comment_or_white_space_in_the_content_or_a_catalog_makes_nothing_again(tmp_path):
     root = write_project(tmp_path)
     fill_catalogs(root)
-    build(Paths(root))
-    before = snapshot(root)
+    first = build(Paths(root))
+    before, times = snapshot(root), stamps(root)
     site = root / "content/site.yaml"
     site.write_text("# a comment an editor left\n" + site.read_text(encoding="utf-8").replace(
         "board: Ban Tuyên giáo Tỉnh ủy", "board:   Ban Tuyên giáo Tỉnh ủy   # who publishes"), encoding="utf-8")
     facts = root / "content/facts.yaml"
     facts.write_text(facts.read_text(encoding="utf-8").replace("workers:\n", "\n\nworkers:   \n"), encoding="utf-8")
+    leaflet = root / "content/leaflets/test.yaml"  # every text of the document moves down two lines
+    leaflet.write_text("# Tờ rơi thử: bản của biên tập viên\n\n" + leaflet.read_text(encoding="utf-8"),
+                       encoding="utf-8")
+    edit(leaflet, "    heading: Tỉnh hỗ trợ\n", "    heading:    Tỉnh hỗ trợ      # tiêu đề\n")
     mkdocs = root / "mkdocs.yml"
     mkdocs.write_text("# a note on the configuration\n" + mkdocs.read_text(encoding="utf-8"), encoding="utf-8")
+    po = catalogs.po_path(root / "locales", KO)  # a translator's comment, a blank line, a msgstr wrapped anew
+    text = po.read_text(encoding="utf-8")
+    entry = re.search(r'\nmsgid "Ấn bản"\nmsgstr "([^"\n]+)"\n', text)
+    assert entry, "the Korean catalog has the print label"
+    po.write_text(text.replace(entry.group(0), f'\n# 번역자 메모: 인쇄본 라벨\nmsgid "Ấn bản"\nmsgstr ""\n'
+                                               f'"{entry.group(1)}"\n\n', 1), encoding="utf-8")
     result = build(Paths(root))
-    assert (result.pdfs_rendered, result.sites_rendered, result.packs_reused) == (0, 0, 3)
+    assert len(first.made) == 18 and result.made == []  # the build's own account: no job ran
+    assert (result.pdfs_rendered, result.sites_rendered, result.packs_reused, result.sites_reused) == (0, 0, 3, 10)
     assert differences(before, snapshot(root)) == []
+    assert touched(times, stamps(root)) == []  # not one file written again
+
+
+@pytest.fixture
+def package_copy(tmp_path, monkeypatch):
+    """A copy of the package's files for the package version (the code that runs stays the installed one)."""
+    copy = tmp_path / "package"
+    shutil.copytree(cache.PACKAGE, copy, ignore=shutil.ignore_patterns("__pycache__"))
+    monkeypatch.setattr(cache, "PACKAGE", copy)
+    yield copy
+    monkeypatch.undo()
+    cache.new_build()
+
+
+def move_helper(package: Path) -> None:
+    """A function moves to another module: ``card_name`` from render/web.py to render/common.py."""
+    web_py, common_py = package / "render/web.py", package / "render/common.py"
+    helper = re.search(r"\ndef card_name\(.*?\n\n\n", web_py.read_text(encoding="utf-8"), re.S)
+    assert helper
+    edit(web_py, helper.group(0), "\n\n")
+    common_py.write_text(common_py.read_text(encoding="utf-8") + helper.group(0).rstrip() + "\n", encoding="utf-8")
+
+
+def test_the_package_version_is_the_distribution_and_every_file_of_the_package(package_copy):
+    version = cache.new_build()
+    assert version.startswith(importlib.metadata.version("outreach") + "+")
+    assert cache.package_version() == version  # once per build
+    (package_copy / "__pycache__").mkdir()
+    (package_copy / "__pycache__" / "cache.cpython-311.pyc").write_bytes(b"bytecode")
+    assert cache.new_build() == version  # bytecode is not the package
+    sw = package_copy / "templates/web/sw.js.j2"
+    sw.write_text(sw.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    changed = cache.new_build()
+    assert changed != version  # a template is part of it
+    move_helper(package_copy)
+    assert cache.new_build() not in (version, changed)
+
+
+def test_a_change_in_the_package_makes_every_product_again(tmp_path, package_copy):
+    root = write_project(tmp_path / "project")
+    fill_catalogs(root)
+    first = build(Paths(root))
+    before = snapshot(root)
+    move_helper(package_copy)
+    result = build(Paths(root))
+    assert len(first.made) == 18 and result.made == first.made, result.made
+    assert {name.split()[0] for name in result.made} == {"print", "site", "offline", "cards"}
+    assert result.pdfs_rendered == 3 and result.pdfs_reused == 0  # WeasyPrint ran: the PDF cache has it too
+    assert result.packs_reused == 0 and result.sites_reused == 0
+    changed = differences(before, snapshot(root))
+    # the same code, moved: the same pages and screen PDFs; a press file's document ID is made from its key,
+    # so the press files are new, and the packs that hold them
+    assert changed == sorted(f"packs/leaflet-test.{pair}{name}" for pair in ("vi-ja", "vi-ko", "vi-zh-Hans")
+                             for name in (".zip", f"/leaflet-test.{pair}.press.pdf", "/manifest.json"))
+    assert build(Paths(root)).made == []
+
+
+def test_an_offline_pack_is_made_again_when_a_pdf_in_it_changes_and_only_then(tmp_path, own_templates):
+    root = write_project(tmp_path / "project")
+    fill_catalogs(root)
+    build(Paths(root))
+    times = stamps(root)
+    # the leaflets' print stylesheet: their PDFs change, and no page of any site
+    css = own_templates / "print/leaflet.css"
+    css.write_text(css.read_text(encoding="utf-8") + "\n.figure { letter-spacing: 0.02em; }\n", encoding="utf-8")
+    result = build(Paths(root))
+    pairs = ("vi-ja", "vi-ko", "vi-zh-Hans")
+    assert result.made == [f"offline {code}" for code in ("ja", "ko", "zh-Hans")] + \
+        [f"print leaflet-test.{pair}" for pair in pairs]
+    for pair in pairs:  # each pack holds its language's leaflet as it is now
+        code = pair[len("vi-"):]
+        with zipfile.ZipFile(root / f"build/site/offline/outreach-{code}.zip") as archive:
+            assert archive.read(f"outreach-{code}/pdf/leaflet-test.{pair}.pdf") == \
+                (root / f"build/pdf/leaflet-test.{pair}.pdf").read_bytes()
+    after = stamps(root)
+    for code in ("vi", "en"):  # no PDF of theirs changed (English is not printed yet): not made again
+        assert after[f"site/offline/outreach-{code}.zip"] == times[f"site/offline/outreach-{code}.zip"]
+    assert after["site/ko/leaflets/test/index.html"] == times["site/ko/leaflets/test/index.html"]
+    assert build(Paths(root)).made == []  # and nothing when nothing changed
 
 
 def test_a_language_build_leaves_the_other_languages_as_they_were(tmp_path):

@@ -11,8 +11,6 @@ from __future__ import annotations
 import concurrent.futures
 import contextlib
 import datetime as dt
-import hashlib
-import importlib.metadata
 import logging
 import os
 import re
@@ -25,6 +23,7 @@ import pikepdf
 import segno
 from markupsafe import Markup
 
+from ..cache import pdf_key  # noqa: F401 (what a PDF is made from; the key of the PDF cache)
 from ..errors import Diagnostic, Location, OutreachError
 from ..i18n.formatting import format_fact
 from .. import languages as language_data
@@ -533,20 +532,6 @@ def crop_to_trim(path: Path) -> None:
             page.obj.CropBox = page.obj.TrimBox
         pdf.save(path, deterministic_id=True, compress_streams=False,
                  stream_decode_level=pikepdf.StreamDecodeLevel.none)
-
-
-def pdf_key(source: PrintSource) -> str:
-    """What a PDF is made from: the print HTML (and tails), the WeasyPrint that lays it out, and the package
-    version (the code that finishes the file)."""
-    from ..cache import code_version
-
-    digest = hashlib.sha256()
-    digest.update(importlib.metadata.version("weasyprint").encode())  # without importing it (slow)
-    digest.update(code_version().encode())
-    digest.update(source.html.encode("utf-8"))
-    for tail in source.tails:
-        digest.update(tail.encode("utf-8"))
-    return digest.hexdigest()
 
 
 def write_cached(source: PrintSource, target: Path | None, base_url: Path, cache_dir: Path | None,

@@ -29,6 +29,7 @@ from pathlib import Path
 import yaml
 from markupsafe import Markup
 
+from ..cache import cards_key, compressed_key
 from ..errors import Diagnostic, Location, OutreachError
 from .. import languages as language_data
 from ..languages import LANGUAGES, Language, source
@@ -515,7 +516,7 @@ def precompress(site: Path, cache: Path, processes: int = 2) -> int:
         if path.suffix not in COMPRESSIBLE or not path.is_file() or path.is_symlink():
             continue
         data = path.read_bytes()
-        key = hashlib.sha256(data).hexdigest()
+        key = compressed_key(data)
         for suffix in (".gz", ".br"):
             stored = cache / f"{key}{suffix}"
             if not stored.exists():
@@ -559,7 +560,7 @@ def share_cards(env, site_dir: Path, language: Language, pages: list[Page], site
     cards = [{"site": shown(site), "title": shown(page.title), "board": shown(board)} for page in pages]
     source = env.get_template("web/card.html.j2").render(
         cards=cards, language=language, font=language.sans_stack)
-    key = hashlib.sha256(source.encode()).hexdigest()[:24]
+    key = cards_key(source, language)
     stored = cache / f"{language.code}-{key}"
     if not stored.is_dir():
         import subprocess
