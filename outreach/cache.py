@@ -11,9 +11,10 @@ after parsing, never from the bytes of a source file:
                    characterisation data
     screen PDF     its PDF's key (a kind without a press product)
     site           its generated Markdown, assets and configuration (the pages, navigation, theme strings:
-                   the documents, facts, glossary and catalog entries of its language), the base mkdocs.yml
-                   as data, the theme overrides, the edition date; mkdocs, the theme, the compressors
-    offline pack   the same for its own mkdocs project, the Web Worker shim, and the keys of the PDFs inside
+                   the documents, facts, glossary and catalog entries of its language), the base site
+                   configuration as data, the theme overrides, the edition date; the site generator and its
+                   theme (render/web.py: PACKAGES), the compressors
+    offline pack   the same for its own site project, the Web Worker shim, and the keys of the PDFs inside
     compression    the bytes of one file; the compressors
     share cards    the card HTML of a language's pages; the font files; WeasyPrint
     ICC profile    the characterisation data, colprof's arguments and version (press.py)
