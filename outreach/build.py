@@ -37,7 +37,7 @@ from .model import Project
 from .paths import Paths, site_url_of  # noqa: F401 (API)
 from . import fonts, release
 from .plan import Plan, blocked_entries, contact_blanks, localizers_for, plan_print, plan_web  # noqa: F401 (API)
-from .pool import Pool
+from .pool import Pool, job_warnings
 from .progress import Progress
 from .render import web
 from .validate import load_project
@@ -165,6 +165,7 @@ def finish(plan: Plan, outcomes) -> None:
     languages this build leaves alone; then each language's own PDFs, service worker and share cards, the
     root page's assets, the screen PDFs on the site, and a .gz and a .br beside every text file."""
     paths, staging, result = plan.paths, plan.staging, plan.result
+    result.warnings.extend(job_warnings(outcomes))  # what WeasyPrint warned about, printed after the build
     for name, outcome in outcomes.items():
         if name.startswith("print "):
             result.pdfs_rendered += bool(outcome.value)

@@ -56,7 +56,10 @@ def test_a_good_leaflet_passes(tmp_path):
 def test_rgb_colour_is_caught(tmp_path):
     report = pf.preflight(make_pdf(tmp_path / "rgb.pdf", leaflet_body(), colour="#c00000"), pf.LEAFLET)
     assert codes(report) == {"colour.rgb"}
-    assert "page 1: error: DeviceRGB: 'rg' colour operator [colour.rgb]" in report.text()
+    assert "\nrgb.pdf:page 1: error: DeviceRGB: 'rg' colour operator [colour.rgb]\n" in report.text()
+    # a finding is a diagnostic like any other, located at the file and its page
+    first = report.errors[0]
+    assert (first.location.path, first.location.page, str(first.location)) == ("rgb.pdf", 1, "rgb.pdf:page 1")
 
 
 def test_rgb_in_an_image_background_or_svg_is_caught(tmp_path):
@@ -223,7 +226,7 @@ def test_an_unembedded_font_in_the_proof_fails_the_pack(tmp_path):
         pdf.save(slug)
     report = pf.preflight(path, pf.LEAFLET, companions=[slug])
     assert codes(report) == {"fonts.embedded"}
-    assert "page 1: error: old.proof.pdf: font Helvetica is not embedded [fonts.embedded]" in report.text()
+    assert "\nold.proof.pdf:page 1: error: font Helvetica is not embedded [fonts.embedded]\n" in report.text()
 
 
 # ------------------------------------------------------------ the release gate
