@@ -109,6 +109,12 @@ def offline_pack(config_file: Path, code: str, folder: Path, pdfs: list[tuple[Pa
     pack.write_tree_zip(folder, zipped, edition)
 
 
-def share_cards(code: str, pages: list, site: str, board: str, cache: Path, scratch: Path) -> None:
-    """The share cards of one language's pages, made into the cache (the build links them into the site)."""
-    web.share_cards(environment(), scratch, get(code), pages, site, board, cache)
+def share_cards(code: str, pages: list, site: str, board: str, cache: Path, scratch: Path) -> Done:
+    """The share cards of one language's pages, made into the cache (the build links them into the site), with
+    what WeasyPrint warned about while it laid them out."""
+    from .errors import display_path
+
+    with print_render.weasyprint_warnings() as warned:
+        web.share_cards(environment(), scratch, get(code), pages, site, board, cache)
+    return Done(None, tuple(print_render.weasyprint_diagnostics(display_path(web.TEMPLATES / "web/card.html.j2"),
+                                                                warned)))

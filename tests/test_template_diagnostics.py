@@ -10,8 +10,13 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import textwrap
 from pathlib import Path
+
+import jinja2
+import pytest
+
+from outreach.errors import OutreachError
+from outreach.render.common import environment, template_diagnostic
 
 from .conftest import write_project
 
@@ -31,6 +36,7 @@ class Notice:
     kind: Literal["notice"] = spec("document kind")
     status: Editorial = spec("editorial status")
     title: Text = spec("title")
+    summary: Text = spec("one line")
     body: Text = spec("the notice", rich=True)
     location: Location = located()
 
@@ -72,6 +78,7 @@ kind: notice
 status:
   state: draft
 title: Thông báo lịch sinh hoạt chi bộ
+summary: Lịch sinh hoạt chi bộ trong tháng.
 body: Chi bộ sinh hoạt vào chiều thứ năm tuần đầu, sau ca làm việc.
 """
 
@@ -155,7 +162,32 @@ def test_a_css_property_weasyprint_ignores_is_one_located_warning(tmp_path):
     assert len(warned) == 1, run.stderr
     column = PRINT.splitlines()[3].index(css) + len("h1 { font-size: 14pt; ") + 1
     assert lines[warned[0]:warned[0] + 2] == [
-        "content/notices/nghi-le.yaml: warning: WeasyPrint: Ignored `line-break:strict`, unknown property. "
+        "content/notices/nghi-le.yaml: warning: WeasyPrint: Ignored `line-break: strict`, unknown property. "
         "[print.weasyprint]",
         "  help: WeasyPrint lays this document out without it; the declaration is at "
         f"templates/notice-print.html.j2:4:{column}"]
+
+
+def test_a_missing_template_and_a_macro_called_from_the_code_are_located(tmp_path, monkeypatch):
+    """An {% include %} of a template that does not exist points at the include; a macro the code calls (its
+    module made outside any render) points at its own line."""
+    (tmp_path / "t").mkdir()
+    (tmp_path / "t" / "page.j2").write_text('<p>\n  {% include "print/nope.j2" %}\n</p>\n', encoding="utf-8")
+    (tmp_path / "t" / "macros.j2").write_text("{% macro label(x) %}{{ x.nmae }}{% endmacro %}\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    env = environment()
+    env.loader = jinja2.FileSystemLoader("t")
+    with pytest.raises(OutreachError) as info:
+        env.get_template("page.j2").render()
+    assert info.value.format().splitlines() == [
+        "t/page.j2:2:15: error: template 'print/nope.j2' not found [template.not-found]",
+        '      {% include "print/nope.j2" %}',
+        "                  ^",
+        "  help: templates are looked up in outreach/templates and in the template folders of the registered "
+        "kinds; check the name"]
+    with pytest.raises(jinja2.UndefinedError) as raw:
+        env.get_template("macros.j2").module.label({})
+    assert template_diagnostic(raw.value).format().splitlines()[:3] == [
+        "t/macros.j2:1:26: error: 'dict object' has no attribute 'nmae' [template.undefined]",
+        "    {% macro label(x) %}{{ x.nmae }}{% endmacro %}",
+        "                             ^"]

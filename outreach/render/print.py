@@ -510,8 +510,8 @@ def weasyprint_diagnostics(where: str, messages: list[str]) -> list[Diagnostic]:
     the PDF. The build goes on, and the print may not look as its templates say."""
     diagnostics = []
     for message in messages:
-        where = _declared_at(message)
-        hint = (f"WeasyPrint lays this document out without it; the declaration is at {where}" if where else
+        declared = _declared_at(message)
+        hint = (f"WeasyPrint lays this document out without it; the declaration is at {declared}" if declared else
                 "WeasyPrint lays this document out without it; see the print templates and their CSS")
         diagnostics.append(Diagnostic(Location(where), f"WeasyPrint: {message}", "print.weasyprint", "warning", hint,
                                       source_line=""))
