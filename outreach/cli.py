@@ -382,11 +382,12 @@ def main(argv: list[str] | None = None) -> int:
     except OutreachError as exc:
         print(exc.format(), file=sys.stderr)
         return 1
-    except TemplateError as exc:  # a broken template is reported like any other input
+    except TemplateError as exc:  # a template used outside a render (a macro called from the code), as any input
         if args.debug:
             raise
-        where = f"{display_path(exc.filename)}:{exc.lineno}:1" if getattr(exc, "filename", None) else "template"
-        print(f"{where}: error: {exc.message} [template]", file=sys.stderr)
+        from .render.common import template_diagnostic
+
+        print(template_diagnostic(exc).format(), file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         return 130

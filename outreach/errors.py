@@ -1,5 +1,9 @@
 """Diagnostics: every message a user sees points at a place in a file.
 
+``Diagnostic`` is the one type of them, whatever found the fault: validation of the content (a line and
+column in a YAML file), the translation checks (an entry of a ``.po`` file), a template (a line of a
+``.j2`` file), WeasyPrint laying out a print, or the preflight of a press file (a page of a PDF).
+
 Policy (as in WeasyPrint's logger): an *error* makes the input unusable and
 stops the command with exit status 1; a *warning* is printed with its
 location and the command goes on. Each diagnostic carries a short code in
@@ -15,13 +19,17 @@ from pathlib import Path
 
 @dataclass(frozen=True, order=True)
 class Location:
-    """A place in a source file; line and column count from 1."""
+    """A place in a source file: a line and column of a text file (``path:line:col``), or a page of a PDF
+    (``path:page 3``); each counts from 1, and 0 means the whole file."""
 
     path: str
     line: int = 0
     col: int = 0
+    page: int = 0
 
     def __str__(self) -> str:
+        if self.page:
+            return f"{self.path}:page {self.page}"
         if not self.line:
             return self.path
         return f"{self.path}:{self.line}:{self.col or 1}"

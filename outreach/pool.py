@@ -7,6 +7,8 @@ process is still preparing the jobs, and then take one job after another.
 
 A job that fails with located errors returns them; ``run`` goes on with the jobs that do not depend on it
 (so one build reports every leaflet that does not fit, not only the first) and raises them all at the end.
+A job that succeeds with warnings (what WeasyPrint logged while laying out a print) returns ``Done``; they
+travel back with its outcome, to be shown after the build (``job_warnings``).
 """
 
 from __future__ import annotations
@@ -18,6 +20,8 @@ import time
 import warnings
 from dataclasses import dataclass, field
 from typing import Callable
+
+import jinja2
 
 from .errors import Diagnostic, OutreachError
 from .progress import Progress
@@ -38,6 +42,20 @@ class Outcome:
     value: object = None
     errors: list[Diagnostic] = field(default_factory=list)
     seconds: float = 0.0
+    warnings: list[Diagnostic] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Done:
+    """What a job returns that has warnings for the user besides its value."""
+
+    value: object
+    warnings: tuple[Diagnostic, ...] = ()
+
+
+def job_warnings(outcomes: dict[str, Outcome]) -> list[Diagnostic]:
+    """The warnings of every job, each once (the print of every language warns about the same template)."""
+    return list(dict.fromkeys(w for outcome in outcomes.values() for w in outcome.warnings))
 
 
 def processes() -> int:
@@ -65,6 +83,12 @@ def _call(func: Callable, args: tuple) -> Outcome:
         value = func(*args)
     except OutreachError as exc:  # its diagnostics travel back; the exception itself does not pickle
         return Outcome(errors=list(exc.diagnostics), seconds=time.perf_counter() - started)
+    except jinja2.TemplateError as exc:  # a template used outside a render: located here, where its frames are
+        from .render.common import template_diagnostic
+
+        return Outcome(errors=[template_diagnostic(exc)], seconds=time.perf_counter() - started)
+    if isinstance(value, Done):
+        return Outcome(value.value, seconds=time.perf_counter() - started, warnings=list(value.warnings))
     return Outcome(value, seconds=time.perf_counter() - started)
 
 

@@ -1,8 +1,9 @@
 """Preflight: the checks a printer's prepress would run, on every page of a press PDF.
 
 Each check is a small function that takes the opened PDF and the product's
-specification and yields findings; ``CHECKS`` lists them all. A finding is an
-error (the file must not go to press) or a warning (worth a look).
+specification and yields findings; ``CHECKS`` lists them all. A finding is a
+``Diagnostic`` located at the file and its page (``leaflet.press.pdf:page 2``):
+an error (the file must not go to press) or a warning (worth a look).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from typing import Callable, Iterator
 
 import pikepdf
 
+from .errors import Diagnostic, Location
 from .press import BY_IDENTIFIER, REGISTERED_CONDITIONS, REGISTRY
 from .release import placeholder_host
 
@@ -49,29 +51,22 @@ HANDOUT = Spec("handout", (210, 297), pages="any", safe_mm=6.0, paper="uncoated"
 SPECS = {"leaflet": LEAFLET, "booklet": BOOKLET, "handout": HANDOUT}
 
 
-@dataclass(frozen=True)
-class Finding:
-    code: str
-    message: str
-    page: int | None = None  # from 1
-    severity: str = "error"
-
-    def format(self, path: str) -> str:
-        where = f"{path}:page {self.page}" if self.page else path
-        return f"{where}: {self.severity}: {self.message} [{self.code}]"
+def finding(path: Path, code: str, message: str, page: int | None = None, severity: str = "error") -> Diagnostic:
+    """What a check found in the PDF at ``path``, on a page (from 1) or in the whole file (None)."""
+    return Diagnostic(Location(path.name, page=page or 0), message, code, severity, source_line="")
 
 
 @dataclass
 class Report:
     path: str
     spec: Spec
-    findings: list[Finding] = field(default_factory=list)
+    diagnostics: list[Diagnostic] = field(default_factory=list)
     pages: int = 0
     checks: list[str] = field(default_factory=list)
 
     @property
-    def errors(self) -> list[Finding]:
-        return [f for f in self.findings if f.severity == "error"]
+    def errors(self) -> list[Diagnostic]:
+        return [d for d in self.diagnostics if d.severity == "error"]
 
     @property
     def passed(self) -> bool:
@@ -83,12 +78,12 @@ class Report:
                  f"bleed {self.spec.bleed_mm:g} mm; pages: {self.pages}",
                  f"checks: {', '.join(self.checks)}",
                  f"result: {'PASS' if self.passed else 'FAIL'} ({len(self.errors)} errors, "
-                 f"{len(self.findings) - len(self.errors)} warnings)"]
-        lines += [finding.format(Path(self.path).name) for finding in self.findings]
+                 f"{len(self.diagnostics) - len(self.errors)} warnings)"]
+        lines += [diagnostic.format() for diagnostic in self.diagnostics]
         return "\n".join(lines) + "\n"
 
 
-Check = Callable[[pikepdf.Pdf, Spec, Path], Iterator[Finding]]
+Check = Callable[[pikepdf.Pdf, Spec, Path], Iterator[Diagnostic]]
 
 
 def _box(page: pikepdf.Page, name: str):
@@ -96,70 +91,70 @@ def _box(page: pikepdf.Page, name: str):
     return [float(v) for v in value] if value is not None else None
 
 
-def check_boxes(pdf: pikepdf.Pdf, spec: Spec, path: Path) -> Iterator[Finding]:
+def check_boxes(pdf: pikepdf.Pdf, spec: Spec, path: Path) -> Iterator[Diagnostic]:
     """TrimBox = the ordered size; BleedBox = trim + bleed on every side, on every page."""
     width, height = (v * MM for v in spec.trim_mm)
     bleed = spec.bleed_mm * MM
     for number, page in enumerate(pdf.pages, start=1):
         trim, bleed_box, media = _box(page, "/TrimBox"), _box(page, "/BleedBox"), _box(page, "/MediaBox")
         if media and (abs(media[0]) > 0.01 or abs(media[1]) > 0.01):
-            yield Finding("boxes.origin", f"the MediaBox starts at ({media[0]:g}, {media[1]:g}), not at the origin "
-                          "(0, 0), which some RIPs and imposition tools get wrong", number)
+            yield finding(path, "boxes.origin", f"the MediaBox starts at ({media[0]:g}, {media[1]:g}), not at the "
+                          "origin (0, 0), which some RIPs and imposition tools get wrong", number)
         if trim is None:
-            yield Finding("boxes.trim", "no TrimBox", number)
+            yield finding(path, "boxes.trim", "no TrimBox", number)
             continue
         size = (trim[2] - trim[0], trim[3] - trim[1])
         if abs(size[0] - width) > TOLERANCE or abs(size[1] - height) > TOLERANCE:
-            yield Finding("boxes.trim", f"TrimBox is {size[0] / MM:.1f} × {size[1] / MM:.1f} mm; the order is "
+            yield finding(path, "boxes.trim", f"TrimBox is {size[0] / MM:.1f} × {size[1] / MM:.1f} mm; the order is "
                           f"{spec.trim_mm[0]:g} × {spec.trim_mm[1]:g} mm", number)
         if bleed_box is None:
-            yield Finding("boxes.bleed", "no BleedBox", number)
+            yield finding(path, "boxes.bleed", "no BleedBox", number)
             continue
         margins = (trim[0] - bleed_box[0], trim[1] - bleed_box[1], bleed_box[2] - trim[2], bleed_box[3] - trim[3])
         if any(abs(m - bleed) > TOLERANCE for m in margins):
             shown = ", ".join(f"{m / MM:.1f}" for m in margins)
-            yield Finding("boxes.bleed", f"bleed is {shown} mm (left, bottom, right, top); it must be "
+            yield finding(path, "boxes.bleed", f"bleed is {shown} mm (left, bottom, right, top); it must be "
                           f"{spec.bleed_mm:g} mm on every side", number)
 
 
-def check_page_count(pdf: pikepdf.Pdf, spec: Spec, path: Path) -> Iterator[Finding]:
+def check_page_count(pdf: pikepdf.Pdf, spec: Spec, path: Path) -> Iterator[Diagnostic]:
     count = len(pdf.pages)
     if spec.pages == "multiple-of-4" and count % 4:
-        yield Finding("pages.count", f"{count} pages: a saddle-stitched booklet needs a multiple of 4 "
+        yield finding(path, "pages.count", f"{count} pages: a saddle-stitched booklet needs a multiple of 4 "
                       f"(add {-count % 4} or remove {count % 4})")
     if spec.pages.isdigit() and count != int(spec.pages):
-        yield Finding("pages.count", f"{count} pages: this product has {spec.pages}")
+        yield finding(path, "pages.count", f"{count} pages: this product has {spec.pages}")
 
 
-def check_output_intent(pdf: pikepdf.Pdf, spec: Spec, path: Path) -> Iterator[Finding]:
+def check_output_intent(pdf: pikepdf.Pdf, spec: Spec, path: Path) -> Iterator[Diagnostic]:
     """A PDF/X output intent that names a characterised printing condition (registered at color.org), fits the
     product's paper, and carries its CMYK profile."""
     intents = pdf.Root.get("/OutputIntents")
     pdfx = [i for i in (intents or []) if i.get("/S") == "/GTS_PDFX"]
     if not pdfx:
-        yield Finding("pdfx.intent", "no PDF/X output intent")
+        yield finding(path, "pdfx.intent", "no PDF/X output intent")
         return
     intent = pdfx[0]
     profile = intent.get("/DestOutputProfile")
     if profile is None or int(profile.get("/N", 0)) != 4:
-        yield Finding("pdfx.intent", "the output intent has no CMYK (4-component) ICC profile")
+        yield finding(path, "pdfx.intent", "the output intent has no CMYK (4-component) ICC profile")
     identifier = str(intent.get("/OutputConditionIdentifier", ""))
     registry = str(intent.get("/RegistryName", ""))
     if identifier not in REGISTERED_CONDITIONS or registry != REGISTRY:
-        yield Finding("pdfx.condition", f"the output intent names '{identifier}'"
+        yield finding(path, "pdfx.condition", f"the output intent names '{identifier}'"
                       + (f" in registry '{registry}'" if registry else " with no RegistryName")
                       + f", not a characterised printing condition registered at {REGISTRY} (such as FOGRA39 "
                       "for coated or FOGRA29 for uncoated paper)")
     elif not str(intent.get("/Info", "")).strip():
-        yield Finding("pdfx.condition", f"the output intent {identifier} has no Info (the condition in words)")
+        yield finding(path, "pdfx.condition", f"the output intent {identifier} has no Info (the condition in words)")
     wanted = next((c for c in BY_IDENTIFIER.values() if c.paper == spec.paper), None)
     known = BY_IDENTIFIER.get(identifier)
     if wanted and known and known is not wanted:
-        yield Finding("pdfx.condition", f"the output intent is {identifier}, for {known.paper} paper; this "
+        yield finding(path, "pdfx.condition", f"the output intent is {identifier}, for {known.paper} paper; this "
                       f"{spec.product} prints on {spec.paper} paper: {wanted.identifier}")
 
 
-def check_annotations(pdf: pikepdf.Pdf, spec: Spec, path: Path) -> Iterator[Finding]:
+def check_annotations(pdf: pikepdf.Pdf, spec: Spec, path: Path) -> Iterator[Diagnostic]:
     """PDF/X forbids annotations (links, notes, form fields) inside the BleedBox: the printable area."""
     for number, page in enumerate(pdf.pages, start=1):
         area = _box(page, "/BleedBox") or _box(page, "/TrimBox") or _box(page, "/MediaBox")
@@ -173,17 +168,17 @@ def check_annotations(pdf: pikepdf.Pdf, spec: Spec, path: Path) -> Iterator[Find
                 inside[subtype] = inside.get(subtype, 0) + 1
         if inside:
             shown = ", ".join(f"{count} {kind}" for kind, count in sorted(inside.items()))
-            yield Finding("pdfx.annotations", f"annotations in the printable area ({shown}): PDF/X forbids them",
+            yield finding(path, "pdfx.annotations", f"annotations in the printable area ({shown}): PDF/X forbids them",
                           number)
 
 
-def check_colour_spaces(pdf: pikepdf.Pdf, spec: Spec, path: Path) -> Iterator[Finding]:
+def check_colour_spaces(pdf: pikepdf.Pdf, spec: Spec, path: Path) -> Iterator[Diagnostic]:
     """Every colour space declared in a page's resources is used by what draws with them."""
     reported = set()
     for page, name in _walked(pdf).unused_spaces:
         if (page, name) not in reported:
             reported.add((page, name))
-            yield Finding("pdfx.colour-space", f"unused colour space {name} in the resources", page)
+            yield finding(path, "pdfx.colour-space", f"unused colour space {name} in the resources", page)
 
 
 # ------------------------------------------------------------ content streams
@@ -356,44 +351,45 @@ def _walked(pdf: pikepdf.Pdf) -> Walk:
     return _WALKS[key]
 
 
-def check_colour(pdf: pikepdf.Pdf, spec: Spec, path: Path) -> Iterator[Finding]:
+def check_colour(pdf: pikepdf.Pdf, spec: Spec, path: Path) -> Iterator[Diagnostic]:
     """No DeviceRGB anywhere: content streams, images, shadings, patterns, transparency groups."""
     seen = set()
     for page, what in _walked(pdf).rgb:
         if (page, what) not in seen:
             seen.add((page, what))
-            yield Finding("colour.rgb", f"DeviceRGB: {what}", page)
+            yield finding(path, "colour.rgb", f"DeviceRGB: {what}", page)
 
 
-def check_ink(pdf: pikepdf.Pdf, spec: Spec, path: Path) -> Iterator[Finding]:
+def check_ink(pdf: pikepdf.Pdf, spec: Spec, path: Path) -> Iterator[Diagnostic]:
     worst: dict[int, float] = {}
     for page, total in _walked(pdf).ink:
         worst[page] = max(worst.get(page, 0), total)
     for page, total in sorted(worst.items()):
         if total > spec.max_ink + 1e-6:
-            yield Finding("colour.ink", f"total ink {total * 100:.0f} % (at most {spec.max_ink * 100:.0f} %)", page)
+            yield finding(path, "colour.ink", f"total ink {total * 100:.0f} % (at most {spec.max_ink * 100:.0f} %)",
+                          page)
 
 
-def check_fonts(pdf: pikepdf.Pdf, spec: Spec, path: Path) -> Iterator[Finding]:
+def check_fonts(pdf: pikepdf.Pdf, spec: Spec, path: Path) -> Iterator[Diagnostic]:
     for name, (page, embedded) in sorted(_walked(pdf).fonts.items()):
         if not embedded:
-            yield Finding("fonts.embedded", f"font {name.lstrip('/')} is not embedded", page)
+            yield finding(path, "fonts.embedded", f"font {name.lstrip('/')} is not embedded", page)
 
 
-def check_text_size(pdf: pikepdf.Pdf, spec: Spec, path: Path) -> Iterator[Finding]:
+def check_text_size(pdf: pikepdf.Pdf, spec: Spec, path: Path) -> Iterator[Diagnostic]:
     smallest: dict[int, float] = {}
     for page, size in _walked(pdf).text_sizes:
         if size > 0:
             smallest[page] = min(smallest.get(page, size), size)
     for page, size in sorted(smallest.items()):
         if size < spec.min_text_pt - 0.05:
-            yield Finding("text.size", f"text at {size:.1f} pt (at least {spec.min_text_pt:g} pt)", page)
+            yield finding(path, "text.size", f"text at {size:.1f} pt (at least {spec.min_text_pt:g} pt)", page)
 
 
-def check_images(pdf: pikepdf.Pdf, spec: Spec, path: Path) -> Iterator[Finding]:
+def check_images(pdf: pikepdf.Pdf, spec: Spec, path: Path) -> Iterator[Diagnostic]:
     for page, name, ppi in _walked(pdf).images:
         if ppi < spec.min_ppi:
-            yield Finding("images.resolution", f"image {name} at {ppi:.0f} ppi (at least {spec.min_ppi:g})", page)
+            yield finding(path, "images.resolution", f"image {name} at {ppi:.0f} ppi (at least {spec.min_ppi:g})", page)
 
 
 WORD = re.compile(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)</word>')
@@ -417,7 +413,7 @@ def words(path: Path) -> list[list[tuple[float, float, float, float, str]]]:
     return _WORDS[key]
 
 
-def check_safe_zone(pdf: pikepdf.Pdf, spec: Spec, path: Path) -> Iterator[Finding]:
+def check_safe_zone(pdf: pikepdf.Pdf, spec: Spec, path: Path) -> Iterator[Diagnostic]:
     """Text stays inside the safe zone, and off the folds."""
     safe = spec.safe_mm * MM
     for number, (page, page_words) in enumerate(zip(pdf.pages, words(path)), start=1):
@@ -445,9 +441,9 @@ def check_safe_zone(pdf: pikepdf.Pdf, spec: Spec, path: Path) -> Iterator[Findin
             if problem:
                 reported += 1
                 if reported <= 5:
-                    yield Finding("layout.safe-zone", problem, number)
+                    yield finding(path, "layout.safe-zone", problem, number)
         if reported > 5:
-            yield Finding("layout.safe-zone", f"{reported - 5} more words outside the safe zone", number)
+            yield finding(path, "layout.safe-zone", f"{reported - 5} more words outside the safe zone", number)
 
 
 CHECKS: list[tuple[str, Check]] = [
@@ -494,38 +490,38 @@ def qr_codes(path: Path, resolution: int = 150) -> list[tuple[int, str]]:
     return found
 
 
-def check_release(path: Path, status: str | None, blanks: tuple[str, ...] = ()) -> Iterator[Finding]:
+def check_release(path: Path, status: str | None, blanks: tuple[str, ...] = ()) -> Iterator[Diagnostic]:
     """A file that is to be printed (its status is not 'draft'; unknown counts as not) must not send readers to a
     placeholder address, by QR code or printed URL, nor print a blank where the contacts go."""
     if status == "draft":
         return
-    fix = "set site_url in mkdocs.yml to the address the site is published at (or build with --site-url)"
+    fix = "set url in content/site.yaml to the address the site is published at (or build with --site-url)"
     for number, text in enumerate(page_texts(path), start=1):
         hosts = sorted({match.group(1) for match in URL.finditer(text) if placeholder_host(match.group(1))})
         for host in hosts:
-            yield Finding("release.url", f"a printed URL leads to {host}, a placeholder host: {fix}", number)
+            yield finding(path, "release.url", f"a printed URL leads to {host}, a placeholder host: {fix}", number)
         flat = _squeezed(text)
         for blank in blanks:
             if blank and _squeezed(blank) in flat:
-                yield Finding("release.contacts", f"contact details are missing: '{blank}' is printed in their "
+                yield finding(path, "release.contacts", f"contact details are missing: '{blank}' is printed in their "
                               "place; fill in content/contacts.yaml", number)
                 break
     if shutil.which("zbarimg") is None:
-        yield Finding("release.qr", "cannot read the QR codes: zbarimg is missing (bash scripts/setup.sh installs "
-                      "Debian's zbar-tools)")
+        yield finding(path, "release.qr", "cannot read the QR codes: zbarimg is missing (bash scripts/setup.sh "
+                      "installs Debian's zbar-tools)")
         return
     for number, data in qr_codes(path):
         match = URL.match(data)
         if match and placeholder_host(match.group(1)):
-            yield Finding("release.qr", f"the QR code leads to {data}, a placeholder host: {fix}", number)
+            yield finding(path, "release.qr", f"the QR code leads to {data}, a placeholder host: {fix}", number)
 
 
-def check_companion_fonts(path: Path) -> Iterator[Finding]:
+def check_companion_fonts(path: Path) -> Iterator[Diagnostic]:
     """Every font embedded in another file of the pack (the proof)."""
     with pikepdf.open(path) as pdf:
         for name, (page, embedded) in sorted(walk_pdf(pdf).fonts.items()):
             if not embedded:
-                yield Finding("fonts.embedded", f"{path.name}: font {name.lstrip('/')} is not embedded", page)
+                yield finding(path, "fonts.embedded", f"font {name.lstrip('/')} is not embedded", page)
 
 
 def preflight(path: Path, spec: Spec, shown: str | None = None, status: str | None = None,
@@ -536,14 +532,14 @@ def preflight(path: Path, spec: Spec, shown: str | None = None, status: str | No
     with pikepdf.open(path) as pdf:
         report.pages = len(pdf.pages)
         for _, check in CHECKS:
-            report.findings.extend(check(pdf, spec, path))
+            report.diagnostics.extend(check(pdf, spec, path))
         _WALKS.clear()
     for companion in companions:
-        report.findings.extend(check_companion_fonts(Path(companion)))
+        report.diagnostics.extend(check_companion_fonts(Path(companion)))
     if companions:
         report.checks.append("fonts embedded in " + ", ".join(Path(c).name for c in companions))
     if status != "draft":
         report.checks.append(f"release ({status or 'status unknown'}): URLs, QR codes, contacts")
-        report.findings.extend(check_release(path, status, blanks))
+        report.diagnostics.extend(check_release(path, status, blanks))
     _WORDS.clear()
     return report

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import calendar
 import contextlib
+import dataclasses
 import datetime as dt
 import os
 import shutil
@@ -23,6 +24,7 @@ from pathlib import Path
 
 from . import kinds, pack
 from .languages import get
+from .pool import Done
 from .render import print as print_render
 from .render import web
 from .render.common import environment
@@ -49,46 +51,52 @@ def _source_date(epoch: int) -> None:
 def printed_product(source: print_render.PrintSource, press: Path, screen: Path, base_url: Path,
                     cache_dir: Path, key: str, label: str, document, codes: tuple[str, ...],
                     titles: dict[str, str], version: str, state: str, edition: dt.date, blanks: tuple[str, ...],
-                    epoch: int) -> bool:
+                    epoch: int) -> Done:
     """The press file of one product and its tagged screen PDF (one layout), then its pack, in the same
-    process. Returns whether WeasyPrint ran; raises the problems of the layout (panels that do not fit, short
-    last pages), the fonts that are not embedded, or the preflight's errors."""
+    process. Returns whether WeasyPrint ran, with what it warned about; raises the problems of the layout
+    (panels that do not fit, short last pages), the fonts that are not embedded, or the preflight's errors."""
     from . import fonts
-    from .errors import Diagnostic, Location, OutreachError
+    from .errors import OutreachError
 
     _source_date(epoch)
     press.parent.mkdir(parents=True, exist_ok=True)
-    problems, rendered = print_render.write_cached(source, press, base_url, cache_dir, key, screen=screen)
+    problems, rendered, warned = print_render.write_cached(source, press, base_url, cache_dir, key, screen=screen)
     if problems:
         raise OutreachError(print_render.layout_diagnostics(source, label, problems))
     product = kinds.of(document).press
     languages = tuple(get(code) for code in codes)
     readme = environment().get_template("pack/README.txt.j2")
-    report = pack.make_pack(product, document, languages, titles, press, version, state, readme, edition, blanks)
-    shown = f"build/packs/{press.parent.name}/{press.name}"
-    failed = fonts.check_embedded(press, languages, shown)
-    failed += [Diagnostic(Location(shown + (f":page {f.page}" if f.page else "")), f.message, f.code,
-                          hint="see preflight.txt in the pack") for f in report.errors]
+    folder = f"build/packs/{press.parent.name}"
+    with print_render.weasyprint_warnings() as proof_warned:  # the proof's labels are laid out by WeasyPrint too
+        report = pack.make_pack(product, document, languages, titles, press, version, state, readme, edition,
+                                blanks)
+    failed = fonts.check_embedded(press, languages, f"{folder}/{press.name}")
+    # the preflight names a file of the pack (the press file, its proof) and its page
+    failed += [dataclasses.replace(d, location=dataclasses.replace(d.location, path=f"{folder}/{d.location.path}"),
+                                   hint="see preflight.txt in the pack") for d in report.errors]
     if failed:
         raise OutreachError(failed)
-    return rendered
+    warnings = print_render.weasyprint_diagnostics(source.origin or label, warned)
+    warnings += print_render.weasyprint_diagnostics(f"{folder}/{press.parent.name}.proof.pdf", proof_warned)
+    return Done(rendered, tuple(warnings))
 
 
 def screen_pdf(source: print_render.PrintSource, screen: Path, base_url: Path, cache_dir: Path, key: str,
-               label: str, codes: tuple[str, ...], epoch: int) -> bool:
+               label: str, codes: tuple[str, ...], epoch: int) -> Done:
     """The tagged PDF of a kind without a press product (slides): no press file, no pack. Returns whether
-    WeasyPrint ran; raises the problems of the layout, or the fonts that are not embedded."""
+    WeasyPrint ran, with what it warned about; raises the problems of the layout, or the fonts that are not
+    embedded."""
     from . import fonts
     from .errors import OutreachError
 
     _source_date(epoch)
-    problems, rendered = print_render.write_cached(source, None, base_url, cache_dir, key, screen=screen)
+    problems, rendered, warned = print_render.write_cached(source, None, base_url, cache_dir, key, screen=screen)
     if problems:
         raise OutreachError(print_render.layout_diagnostics(source, label, problems))
     failed = fonts.check_embedded(screen, tuple(get(code) for code in codes), f"build/pdf/{screen.name}")
     if failed:
         raise OutreachError(failed)
-    return rendered
+    return Done(rendered, tuple(print_render.weasyprint_diagnostics(source.origin or label, warned)))
 
 
 def site(config_file: Path, code: str, target: Path, epoch: int, compressed: Path) -> None:
@@ -114,6 +122,12 @@ def offline_pack(config_file: Path, code: str, folder: Path, pdfs: list[tuple[Pa
     pack.write_tree_zip(folder, zipped, edition)
 
 
-def share_cards(code: str, pages: list, site: str, board: str, cache: Path, scratch: Path) -> None:
-    """The share cards of one language's pages, made into the cache (the build links them into the site)."""
-    web.share_cards(environment(), scratch, get(code), pages, site, board, cache)
+def share_cards(code: str, pages: list, site: str, board: str, cache: Path, scratch: Path) -> Done:
+    """The share cards of one language's pages, made into the cache (the build links them into the site), with
+    what WeasyPrint warned about while it laid them out."""
+    from .errors import display_path
+
+    with print_render.weasyprint_warnings() as warned:
+        web.share_cards(environment(), scratch, get(code), pages, site, board, cache)
+    return Done(None, tuple(print_render.weasyprint_diagnostics(display_path(web.TEMPLATES / "web/card.html.j2"),
+                                                                warned)))

@@ -24,6 +24,7 @@ from .editions import Editions
 from .languages import LANGUAGES
 from .paths import Paths
 from .plan import localizers_for
+from .pool import job_warnings
 from .render import web
 
 if TYPE_CHECKING:
@@ -67,6 +68,7 @@ def finish(plan: Plan, outcomes) -> None:
     root page's assets, the screen PDFs on the site, and a .gz and a .br beside every text file."""
     paths, staging, result = plan.paths, plan.staging, plan.result
     result.made = sorted(outcomes)
+    result.warnings.extend(job_warnings(outcomes))  # what WeasyPrint warned about, printed after the build
     for name, outcome in outcomes.items():
         if name.startswith("print "):
             result.pdfs_rendered += bool(outcome.value)

@@ -17,15 +17,23 @@ EN, KO, ZH_HANS, JA = get("en"), get("ko"), get("zh-Hans"), get("ja")
 TERM = Term(id="chi-bo", vi="chi bộ", note=Text("Tổ chức cơ sở.", "glossary:chi-bo.note", Location("g.yaml"), ""),
             variants=("cell",), renderings={"vi": "chi bộ", "en": "Party cell", "ko": "당세포", "zh_Hans": "党支部",
                                             "ja": "党支部"})
-RICH = "Leaflet › panel text. Markup: *emphasis*, **strong**, [link](url), '- ' lists; keep {placeholders}."
+BODY = "leaflet.test:panels.inside_1.body"
+HEADING = "leaflet.test:panels.inside_1.heading"
+# the content model's texts, as the checks look them up by msgctxt: what each field may hold (its spec)
+TEXTS = {BODY: Text("Thân.", BODY, Location("t.yaml", 14, 5), "", rich=True, space=620),
+         HEADING: Text("Tiêu đề", HEADING, Location("t.yaml", 12, 5), "", space=20)}
 
 
-def message(source, translation, context="leaflet.test:panels.inside_1.body", comment=RICH):
-    return Message(source, translation, context=context, auto_comments=[comment])
+def message(source, translation, context=BODY, comment=""):
+    """An entry as a catalog holds it; ``comment``: the translator's note, which the checks do not read."""
+    return Message(source, translation, context=context, auto_comments=[comment] if comment else [])
 
 
 def problems(check, msg, language=EN, names=("Bình Phước",)):
-    return [(p.code, p.severity, p.message) for p in check(msg, checks.Context(language, (TERM,), names))]
+    """What a check finds, with the entry's msgctxt taken off its messages."""
+    ctx = checks.Context(language, (TERM,), names, texts=TEXTS)
+    suffix = f" ({msg.context})" if msg.context else ""
+    return [(d.code, d.severity, d.message.removesuffix(suffix)) for d in check(msg, ctx)]
 
 
 def test_placeholders():
@@ -80,11 +88,36 @@ def test_script_accepts_names_and_document_numbers():
     assert problems(checks.check_script, message("x", "党支部は毎月会議を開きます。"), JA) == []
 
 
-def test_length_uses_the_space_in_the_comment():
-    comment = "Leaflet › panel heading. Space: about 20 characters."
-    assert problems(checks.check_length, message("Tiêu đề", "A short heading", comment=comment)) == []
-    bad = problems(checks.check_length, message("Tiêu đề", "A heading far too long for it", comment=comment))
+def test_length_uses_the_space_of_the_field_in_the_model():
+    assert problems(checks.check_length, message("Tiêu đề", "A short heading", HEADING)) == []
+    bad = problems(checks.check_length, message("Tiêu đề", "A heading far too long for it", HEADING))
     assert bad == [("check.length", "error", "29 characters; the panel has room for about 20")]
+    # a comment that says otherwise is for the translator; the model decides
+    said = message("Tiêu đề", "A heading far too long for it", HEADING, "Space: about 200 characters.")
+    assert problems(checks.check_length, said) == bad
+    assert problems(checks.check_length, message("Tiêu đề", "A heading far too long for it", "site:title")) == []
+
+
+def test_markup_is_allowed_by_the_field_in_the_model():
+    lists = "Một câu.\n\n- một\n- hai"
+    assert problems(checks.check_markup, message(lists, "A sentence.\n\n- one\n- two")) == []
+    plain = problems(checks.check_markup, message("Tiêu đề", "- A heading", HEADING, "Markup: *emphasis*"))
+    assert [(code, severity) for code, severity, _ in plain] == [("check.markup", "error")]
+
+
+def test_a_diagnostic_points_at_the_entry_and_names_its_msgctxt():
+    lines = ("", 'msgctxt "leaflet.test:panels.inside_1.heading"', 'msgid "Tiêu đề"',
+             'msgstr "A heading far too long for it"')
+    entry = Message("Tiêu đề", "A heading far too long for it", context=HEADING, lineno=3,
+                    locations=[("content/leaflets/test.yaml", 12)])
+    ctx = checks.Context(EN, (TERM,), (), texts=TEXTS, path="locales/en/LC_MESSAGES/messages.po", lines=lines)
+    [found] = checks.check_length(entry, ctx)
+    assert found.format().splitlines() == [
+        "locales/en/LC_MESSAGES/messages.po:4:8: error: 29 characters; the panel has room for about 20 "
+        "(leaflet.test:panels.inside_1.heading) [check.length]",
+        '    msgstr "A heading far too long for it"',
+        "           ^",
+        "  help: source: content/leaflets/test.yaml:12"]
 
 
 def test_whitespace_and_punctuation():
@@ -130,3 +163,34 @@ def test_check_command_points_at_the_po_entry_and_the_source(tmp_path):
     assert po[line - 1] == 'msgstr "{signd} 지시."' and column == len("msgstr ") + 1
     assert po[line - 3] == 'msgctxt "leaflet.test:panels.inside_2.body"'
     assert run.stdout.splitlines()[1:3] == ['    msgstr "{signd} 지시."', "           ^"]
+
+
+def test_catalogs_without_comments_still_get_the_length_and_markup_checks(tmp_path):
+    """Some tools drop the extracted comments (#.) from a catalog; the checks know each text's space and markup
+    from the content model, by msgctxt, so they judge such a catalog as they judge ours."""
+    from .conftest import fill_catalogs, write_project
+
+    root = write_project(tmp_path)
+    long_heading = "How a worker who wants to join the Party applies, and who vouches for the applicant"
+    fill_catalogs(root, {
+        "en": {"leaflet.test:panels.inside_1.heading": long_heading},  # the panel heading has room for about 70
+        "ko": {"leaflet.test:panels.inside_1.body": "노동조합은 경영을 **하지 않습니다**.\n\n- 하나와 둘."},  # one item
+    })
+    for language in ("en", "ko"):
+        po = root / f"locales/{language}/LC_MESSAGES/messages.po"
+        text = po.read_text(encoding="utf-8")
+        assert "Space: about 70 characters." in text and "Markup: *emphasis*" in text  # as extracted
+        po.write_text("".join(line for line in text.splitlines(keepends=True) if not line.startswith("#.")),
+                      encoding="utf-8")
+    run = subprocess.run([sys.executable, "-m", "outreach", "i18n", "check", "--language", "en", "--language", "ko"],
+                         cwd=root, capture_output=True, text=True)
+    assert run.returncode == 1, run.stdout
+    found = [line for line in run.stdout.splitlines() if ": error: " in line or ": warning: " in line]
+    # two: the English body keeps its list (- One; - Two), a rich text, not refused as "one line of text"
+    assert len(found) == 2, run.stdout
+    assert found[0].startswith("locales/en/LC_MESSAGES/messages.po:")
+    assert found[0].endswith(f"error: {len(long_heading)} characters; the panel has room for about 70 "
+                             "(leaflet.test:panels.inside_1.heading) [check.length]")
+    assert found[1].startswith("locales/ko/LC_MESSAGES/messages.po:")
+    assert found[1].endswith("error: paragraphs and lists differ from the source: [('p', 1), ('ul', 2)] → "
+                             "[('p', 1), ('ul', 1)] (leaflet.test:panels.inside_1.body) [check.markup]")

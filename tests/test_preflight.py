@@ -56,7 +56,10 @@ def test_a_good_leaflet_passes(tmp_path):
 def test_rgb_colour_is_caught(tmp_path):
     report = pf.preflight(make_pdf(tmp_path / "rgb.pdf", leaflet_body(), colour="#c00000"), pf.LEAFLET)
     assert codes(report) == {"colour.rgb"}
-    assert "page 1: error: DeviceRGB: 'rg' colour operator [colour.rgb]" in report.text()
+    assert "\nrgb.pdf:page 1: error: DeviceRGB: 'rg' colour operator [colour.rgb]\n" in report.text()
+    # a finding is a diagnostic like any other, located at the file and its page
+    first = report.errors[0]
+    assert (first.location.path, first.location.page, str(first.location)) == ("rgb.pdf", 1, "rgb.pdf:page 1")
 
 
 def test_rgb_in_an_image_background_or_svg_is_caught(tmp_path):
@@ -223,7 +226,7 @@ def test_an_unembedded_font_in_the_proof_fails_the_pack(tmp_path):
         pdf.save(slug)
     report = pf.preflight(path, pf.LEAFLET, companions=[slug])
     assert codes(report) == {"fonts.embedded"}
-    assert "page 1: error: old.proof.pdf: font Helvetica is not embedded [fonts.embedded]" in report.text()
+    assert "\nold.proof.pdf:page 1: error: font Helvetica is not embedded [fonts.embedded]\n" in report.text()
 
 
 # ------------------------------------------------------------ the release gate
@@ -244,11 +247,11 @@ def test_a_press_file_for_print_must_not_lead_to_a_placeholder_host(tmp_path):
     path = release_pdf(tmp_path, "https://outreach.example.org/vi/leaflets/owners/")
     approved = pf.preflight(path, pf.LEAFLET, status="approved")
     assert codes(approved) == {"release.url", "release.qr"}
-    assert ("page 2: error: a printed URL leads to outreach.example.org, a placeholder host: set site_url in "
-            "mkdocs.yml to the address the site is published at (or build with --site-url) [release.url]"
+    assert ("page 2: error: a printed URL leads to outreach.example.org, a placeholder host: set url in "
+            "content/site.yaml to the address the site is published at (or build with --site-url) [release.url]"
             in approved.text())
     assert ("page 2: error: the QR code leads to https://outreach.example.org/vi/leaflets/owners/, a placeholder "
-            "host: set site_url in mkdocs.yml" in approved.text())
+            "host: set url in content/site.yaml" in approved.text())
     assert pf.preflight(path, pf.LEAFLET, status="draft").passed  # a draft may be proofed
     assert not pf.preflight(path, pf.LEAFLET).passed  # a file whose status is unknown is held to the rule
     for host in ("localhost:8000", "leaflets.invalid", "site.test", "127.0.0.1", "www.example.com"):

@@ -10,13 +10,16 @@ from __future__ import annotations
 
 import html
 import re
+import sys
 from functools import cached_property
 from pathlib import Path
+from typing import NoReturn
 
 import jinja2
 from markupsafe import Markup
 
 from .. import languages, markup
+from ..errors import Diagnostic, Location, OutreachError, display_path, read_source_line
 from ..i18n.translate import FUZZY, MISSING, Rendered, Translator
 from ..languages import Language
 from ..model import Fact, Term, Text
@@ -37,10 +40,79 @@ def autoescape(name: str | None) -> bool:
     return name is not None and not name.endswith(PLAIN_TEMPLATES)
 
 
+class Environment(jinja2.Environment):
+    """Jinja's environment, whose template errors are located diagnostics, as any other input's: the template's
+    path, line and column, its source line and what to do (``template_diagnostic``)."""
+
+    def handle_exception(self, source: str | None = None) -> NoReturn:
+        error = sys.exc_info()[1]
+        if isinstance(error, jinja2.TemplateError):
+            raise OutreachError(template_diagnostic(error)) from None
+        super().handle_exception(source)
+
+
+TEMPLATE_HELP = {
+    "template.syntax": "every {% if %}, {% for %}, {% macro %} … ends with its {% end… %}, every {{ and {% is "
+                       "closed, and a tag is one Jinja knows",
+    "template.undefined": "the template uses a name or an attribute its renderer does not give it: check the "
+                          "spelling against what is passed where the template is rendered",
+    "template.not-found": "templates are looked up in outreach/templates and in the template folders of the "
+                          "registered kinds; check the name",
+    "template.error": "the template failed while it was rendered",
+}
+
+
+def template_diagnostic(error: jinja2.TemplateError) -> Diagnostic:
+    """A Jinja error at its place in the template: a syntax error where the parser stopped, a missing value or
+    template at the innermost template line that was running."""
+    if isinstance(error, jinja2.TemplateSyntaxError):
+        code = "template.syntax"
+        message = f"Jinja syntax: {error.message}"
+        path, line = error.filename or error.name or "template", error.lineno
+    else:
+        code = ("template.undefined" if isinstance(error, jinja2.UndefinedError) else
+                "template.not-found" if isinstance(error, jinja2.TemplateNotFound) else "template.error")
+        message = f"template '{error.name}' not found" if isinstance(error, jinja2.TemplateNotFound) \
+            else str(error.message)
+        path, line = _running_template(error)
+        if path is None:  # raised outside any template: a template asked for by the code
+            path, line = f"templates/{getattr(error, 'name', '') or ''}".rstrip("/"), 0
+    shown = display_path(path) if Path(path).is_file() else path
+    source = read_source_line(Location(shown, line))
+    location = Location(shown, line, _column(source, error.message or "") if source else 0)
+    return Diagnostic(location, message, code, hint=TEMPLATE_HELP[code], source_line=source)
+
+
+def _running_template(error: BaseException) -> tuple[str | None, int]:
+    """The innermost template frame of an error's traceback: its file, and the line of the template source
+    (Jinja runs templates as compiled Python; the template maps the lines back)."""
+    found: tuple[str | None, int] = (None, 0)
+    tb = error.__traceback__
+    while tb is not None:
+        template = tb.tb_frame.f_globals.get("__jinja_template__")
+        if template is not None and template.filename:
+            found = (template.filename, template.get_corresponding_lineno(tb.tb_lineno))
+        elif "__jinja_exception__" in tb.tb_frame.f_globals:  # a frame Jinja already rewrote to the template's
+            found = (tb.tb_frame.f_code.co_filename, tb.tb_lineno)
+        tb = tb.tb_next
+    return found
+
+
+def _column(line: str, message: str) -> int:
+    """Where in the line the error is: the first name or token the message quotes that the line holds (the
+    attribute in "'x' has no attribute 'titel'", the tag in "unknown tag 'endfo'"); else the line's start."""
+    for quoted in re.findall(r"'([^']+)'", message):
+        pattern = rf"(?<!\w){re.escape(quoted)}(?!\w)" if quoted.isidentifier() else re.escape(quoted)
+        match = re.search(pattern, line)
+        if match:
+            return match.start() + 1
+    return len(line) - len(line.lstrip()) + 1
+
+
 def environment() -> jinja2.Environment:
     from .. import kinds
 
-    env = jinja2.Environment(
+    env = Environment(
         # ours first, then the folders of kinds registered from outside this package
         loader=jinja2.FileSystemLoader([str(TEMPLATES), *(str(folder) for folder in kinds.template_folders())]),
         autoescape=autoescape,

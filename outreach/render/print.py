@@ -11,6 +11,7 @@ from __future__ import annotations
 import concurrent.futures
 import contextlib
 import datetime as dt
+import json
 import logging
 import os
 import re
@@ -24,7 +25,7 @@ import segno
 from markupsafe import Markup
 
 from ..cache import pdf_key  # noqa: F401 (what a PDF is made from; the key of the PDF cache)
-from ..errors import Diagnostic, Location, OutreachError
+from ..errors import Diagnostic, Location, OutreachError, display_path
 from ..i18n.formatting import format_fact
 from .. import languages as language_data
 from ..languages import LANGUAGES, TARGETS, Language, source
@@ -142,6 +143,7 @@ class PrintSource:
     # (language code, the text as printed, where it comes from, its msgctxt): to name the source of a text
     # that does not fit its panel. Not part of the cache key: the HTML holds the same texts.
     texts: tuple[tuple[str, str, str, str], ...] = ()
+    origin: str = ""  # the YAML file of the document, where WeasyPrint's warnings about its print are shown
 
     def source_of(self, language: str, snippet: str) -> tuple[str, str] | None:
         """(path:line, msgctxt) of the text in ``language`` that holds ``snippet``."""
@@ -231,8 +233,10 @@ def print_html(job: PrintJob, project: Project, localizers: dict[str, Localizer]
 
     source = kinds.of(job.document).print(job, project, localizers, page_url)
     terms = tuple(term.vi for term in project.glossary)  # kept whole in Vietnamese headings
+    location = getattr(job.document, "location", None)
     return PrintSource(mark_breaks(source.html, project.names, terms),
-                       tuple(mark_breaks(tail, project.names, terms) for tail in source.tails), texts=source.texts)
+                       tuple(mark_breaks(tail, project.names, terms) for tail in source.tails), texts=source.texts,
+                       origin=display_path(location.path) if location else "")
 
 
 PX_TO_MM = 25.4 / 96
@@ -449,6 +453,70 @@ def layout_diagnostics(source: PrintSource, label: str, found: list[tuple]) -> l
     return diagnostics
 
 
+class _Collect(logging.Handler):
+    def __init__(self):
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        message = LOGGED_AT.sub("", record.getMessage())  # a line of the HTML's own <style>: no help to find it
+        if message not in self.messages:
+            self.messages.append(message)
+
+
+LOGGED_AT = re.compile(r" at \d+:\d+(?=[,.:]|$)")
+
+
+@contextlib.contextmanager
+def weasyprint_warnings():
+    """What WeasyPrint logs while the block runs (CSS it ignores, a resource it cannot load: its warnings and
+    errors, none of which stops it), each message once, in order; yields the list, filled as it goes."""
+    logger = logging.getLogger("weasyprint")
+    handler, level = _Collect(), logger.level
+    logger.addHandler(handler)
+    logger.setLevel(logging.WARNING)
+    try:
+        yield handler.messages
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(level)
+
+
+DECLARATION = re.compile(r"`(-?[\w-]+):\s*([^`]*)`")
+
+
+def _declared_at(message: str) -> str:
+    """Where the templates write the CSS declaration a WeasyPrint message names (`name:value`), as path:line."""
+    from .. import kinds
+
+    match = DECLARATION.search(message)
+    if not match:
+        return ""
+    written = re.compile(rf"(?<![\w-]){re.escape(match.group(1))}\s*:\s*{re.escape(match.group(2).strip())}")
+    for folder in (TEMPLATES, *kinds.template_folders()):
+        for path in sorted(Path(folder).rglob("*")):
+            if path.suffix not in (".css", ".j2") or not path.is_file():
+                continue
+            for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+                found = written.search(line)
+                if found:
+                    return f"{display_path(path)}:{number}:{found.start() + 1}"
+    return ""
+
+
+def weasyprint_diagnostics(where: str, messages: list[str]) -> list[Diagnostic]:
+    """WeasyPrint's messages about a print as warnings at ``where``: the document's YAML file (``origin``), else
+    the PDF. The build goes on, and the print may not look as its templates say."""
+    diagnostics = []
+    for message in messages:
+        declared = _declared_at(message)
+        hint = (f"WeasyPrint lays this document out without it; the declaration is at {declared}" if declared else
+                "WeasyPrint lays this document out without it; see the print templates and their CSS")
+        diagnostics.append(Diagnostic(Location(where), f"WeasyPrint: {message}", "print.weasyprint", "warning", hint,
+                                      source_line=""))
+    return diagnostics
+
+
 def render_pdf(source: PrintSource, target: Path | None, base_url: Path, key: str,
                screen: Path | None = None) -> list[tuple]:
     """HTML → PDF/X-4 at ``target`` (None: no press file), and the tagged PDF for reading on screen at
@@ -457,8 +525,6 @@ def render_pdf(source: PrintSource, target: Path | None, base_url: Path, key: st
     lines, as ("print.runt", message, hint). A plain function of plain values, so that it can run in another
     process."""
     import weasyprint
-
-    logging.getLogger("weasyprint").setLevel(logging.ERROR)
 
     def render(html):
         with justify.inter_character():  # justified Japanese and Chinese between characters, Korean also between syllables
@@ -535,20 +601,25 @@ def crop_to_trim(path: Path) -> None:
 
 
 def write_cached(source: PrintSource, target: Path | None, base_url: Path, cache_dir: Path | None,
-                 key: str | None = None, screen: Path | None = None) -> tuple[list[tuple], bool]:
+                 key: str | None = None, screen: Path | None = None) -> tuple[list[tuple], bool, list[str]]:
     """Write one press PDF (None: a screen PDF only) and its screen PDF, when a path is given, from the cache
-    when the same HTML was rendered before. Returns the problems of the layout (as ``render_pdf`` does), and
-    whether WeasyPrint ran. A plain function of plain values, so that it can run in another process."""
+    when the same HTML was rendered before. Returns the problems of the layout (as ``render_pdf`` does),
+    whether WeasyPrint ran, and what WeasyPrint warned about (kept with the cached PDF, so that a PDF from the
+    cache warns as it did when it was made). A plain function of plain values, so that it can run in another
+    process."""
     key = key or pdf_key(source)
     cached = cache_dir / f"{key}.pdf" if cache_dir else None
     cached_screen = cache_dir / f"{key}.screen.pdf" if cache_dir else None
-    if cached and (target is None or cached.exists()) and (not screen or cached_screen.exists()):
+    cached_warnings = cache_dir / f"{key}.warnings.json" if cache_dir else None
+    if cached and (target is None or cached.exists()) and (not screen or cached_screen.exists()) \
+            and cached_warnings.exists():
         if target is not None:
             shutil.copyfile(cached, target)
         if screen:
             shutil.copyfile(cached_screen, screen)
-        return [], False
-    problems = render_pdf(source, target, base_url, key, screen=screen)
+        return [], False, json.loads(cached_warnings.read_text(encoding="utf-8"))
+    with weasyprint_warnings() as warnings:
+        problems = render_pdf(source, target, base_url, key, screen=screen)
     if cached and not problems:
         cached.parent.mkdir(parents=True, exist_ok=True)
         for made, kept in ((target, cached), (screen, cached_screen)):
@@ -556,7 +627,10 @@ def write_cached(source: PrintSource, target: Path | None, base_url: Path, cache
                 tmp = kept.with_name(f"{kept.name}.{os.getpid()}.tmp")
                 shutil.copyfile(made, tmp)
                 tmp.replace(kept)
-    return problems, True
+        tmp = cached_warnings.with_name(f"{cached_warnings.name}.{os.getpid()}.tmp")
+        tmp.write_text(json.dumps(warnings, ensure_ascii=False), encoding="utf-8")
+        tmp.replace(cached_warnings)
+    return problems, True, warnings
 
 
 class PdfWriter:
@@ -568,6 +642,7 @@ class PdfWriter:
         self.processes = processes or min(2, os.cpu_count() or 1)
         self.rendered = 0
         self.reused = 0
+        self.warnings: list[Diagnostic] = []  # WeasyPrint's, about the PDFs written
 
     def key(self, source: PrintSource) -> str:
         return pdf_key(source)
@@ -587,8 +662,9 @@ class PdfWriter:
         else:
             results = [write_cached(*a) for a in args]
         problems = []
-        for (source, target, screen, label), (found, rendered) in zip(items, results):
+        for (source, target, screen, label), (found, rendered, warned) in zip(items, results):
             problems += layout_diagnostics(source, label or (target or screen).name, found)
+            self.warnings += weasyprint_diagnostics(source.origin or label or (target or screen).name, warned)
             self.rendered += rendered and not found
             self.reused += not rendered
         if problems:
