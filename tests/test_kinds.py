@@ -7,42 +7,19 @@ from __future__ import annotations
 import re
 from html import unescape
 import subprocess
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
 
 import pytest
 
 from outreach import kinds
 from outreach.build import Paths, build
 from outreach.languages import LANGUAGES, source
-from outreach.model import Editorial, Location, Text, located, spec
 from outreach.render import print as print_render
-from outreach.render.print import PrintSource, _css, _meta
 
+from . import notice_kind
 from .conftest import REPO, fill_catalogs, pdftotext, write_project
 
 EN = next(lang for lang in LANGUAGES if lang.code == "en")
-
-
-@dataclass(frozen=True)
-class Notice:
-    """A kind that exists only in this test: a one-page notice."""
-
-    id: str = spec("stable id")
-    kind: Literal["notice"] = spec("document kind")
-    status: Editorial = spec("editorial status")
-    title: Text = spec("title")
-    summary: Text = spec("one line")
-    body: Text = spec("the notice", rich=True)
-    location: Location = located()
-
-
-def notice_html(job, project, localizers, page_url) -> PrintSource:
-    lz = localizers[job.languages[0].code]
-    return PrintSource(lz.env.get_template("notice-print.html.j2").render(
-        lz=lz, doc=job.document, meta=_meta(project, [lz], job.document, job.languages),
-        css=_css("fonts.css")))
 
 
 NOTICE_WEB = """\
@@ -114,8 +91,7 @@ def plugin_build(tmp_path_factory):
     (templates / "web" / "notice.md.j2").write_text(NOTICE_WEB, encoding="utf-8")
     (templates / "web" / "home" / "notice.md.j2").write_text(NOTICE_HOME, encoding="utf-8")
     (templates / "notice-print.html.j2").write_text(NOTICE_PRINT, encoding="utf-8")
-    kinds.register(kinds.Kind("notice", Notice, page=lambda d: f"notices/{d.id}.md", web="notice.md.j2", nav=50,
-                              home="notice.md.j2", home_rank=50, print=notice_html, templates=templates))
+    kinds.register(notice_kind.kind(templates, home="notice.md.j2", home_rank=50))
     try:
         write_project(root, {"content/notices/nghi-le.yaml": NOTICE, "content/slides/thu.yaml": DECK})
         fill_catalogs(root, untranslated={})

@@ -51,6 +51,15 @@ class Serve:
             state = self.state(state["generation"])
         raise AssertionError(f"no build ended in {timeout} s: {state}")
 
+    def wait_preview(self, timeout: float = 180) -> dict:
+        """Until the print preview shows its first product."""
+        deadline = time.monotonic() + timeout
+        state = self.state()
+        while state["preview"] == 0 and time.monotonic() < deadline:
+            state = self.state(state["generation"])
+        assert state["preview"], state
+        return state
+
     def stop(self) -> tuple[int, str]:
         if self.process.poll() is None:
             self.process.send_signal(signal.SIGINT)
@@ -166,11 +175,7 @@ def test_two_quick_saves_end_in_the_state_of_the_second(server, tab, project):
 def test_the_print_preview_shows_the_leaflet_pages_and_refreshes(project, tab):
     serve = Serve(project, "--language", "en")
     try:
-        deadline = time.monotonic() + 180
-        state = serve.state()
-        while state["preview"] == 0 and time.monotonic() < deadline:
-            state = serve.state(state["generation"])
-        assert state["preview"], state
+        serve.wait_preview()
         tab.goto(f"{serve.url}__preview/")
         images = tab.locator("#leaflet-test\\.vi-en img")
         assert images.count() == 2
@@ -206,11 +211,7 @@ def test_ctrl_c_while_the_preview_renders_stops_at_once(project):
     """The preview renders one product after another; Ctrl-C does not wait for the rest of them."""
     serve = Serve(project)
     try:
-        deadline = time.monotonic() + 180
-        state = serve.state()
-        while state["preview"] == 0 and time.monotonic() < deadline:
-            state = serve.state(state["generation"])
-        assert state["preview"], state
+        serve.wait_preview()
     finally:
         started = time.monotonic()
         code, output = serve.stop()

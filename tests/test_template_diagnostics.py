@@ -20,36 +20,9 @@ from outreach.render.common import environment, template_diagnostic
 
 from .conftest import write_project
 
-PLUGIN = '''\
-from dataclasses import dataclass
-from pathlib import Path
-from typing import Literal
-
-from outreach import kinds
-from outreach.model import Editorial, Location, Text, located, spec
-from outreach.render.print import PrintSource, _css, _meta
-
-
-@dataclass(frozen=True)
-class Notice:
-    id: str = spec("stable id")
-    kind: Literal["notice"] = spec("document kind")
-    status: Editorial = spec("editorial status")
-    title: Text = spec("title")
-    summary: Text = spec("one line")
-    body: Text = spec("the notice", rich=True)
-    location: Location = located()
-
-
-def notice_html(job, project, localizers, page_url):
-    lz = localizers[job.languages[0].code]
-    return PrintSource(lz.env.get_template("notice-print.html.j2").render(
-        lz=lz, doc=job.document, meta=_meta(project, [lz], job.document, job.languages), css=_css("fonts.css")))
-
-
-kinds.register(kinds.Kind("notice", Notice, page=lambda d: f"notices/{d.id}.md", web="notice.md.j2", nav=50,
-                          print=notice_html, templates=Path(__file__).parent / "templates"))
-'''
+# the notice's module, and the line that registers its kind when the module is imported
+PLUGIN = (Path(__file__).with_name("notice_kind.py").read_text(encoding="utf-8")
+          + '\nkinds.register(kind(Path(__file__).parent / "templates"))\n')
 
 WEB = """\
 ---
