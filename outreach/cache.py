@@ -37,6 +37,7 @@ import hashlib
 import importlib.metadata
 import json
 import os
+import zlib
 from pathlib import Path
 
 import yaml
@@ -83,7 +84,7 @@ def tools(*names: str) -> str:
 
 
 PDF_TOOLS = ("weasyprint", "pikepdf")
-COMPRESSORS = ("brotli", "zopfli")
+COMPRESSORS = ("brotli",)  # and zlib, of the Python that runs the build (ZLIB_RUNTIME_VERSION)
 
 
 def installed(paths) -> list[str]:
@@ -181,7 +182,8 @@ def site_key(base_config: Path, work: Path, overrides: Path, epoch: int, *assets
     from .render import web
 
     config, docs = web.generated(work)
-    return digest("site", package_version(), tools(*web.PACKAGES, *COMPRESSORS), epoch, yaml_data(base_config),
+    return digest("site", package_version(), tools(*web.PACKAGES, *COMPRESSORS), zlib.ZLIB_RUNTIME_VERSION, epoch,
+                  yaml_data(base_config),
                   config, *tree(docs), *tree(overrides), *assets)
 
 
@@ -192,7 +194,7 @@ def offline_key(site: str, pdfs: dict[str, str]) -> str:
 
 def compressed_key(data: bytes) -> str:
     """The .gz and .br of a file's bytes."""
-    return digest("compressed", package_version(), tools(*COMPRESSORS), data)
+    return digest("compressed", package_version(), tools(*COMPRESSORS), zlib.ZLIB_RUNTIME_VERSION, data)
 
 
 def cards_key(source: str, language) -> str:
