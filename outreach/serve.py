@@ -24,6 +24,7 @@ import json
 import os
 import posixpath
 import shutil
+import signal
 import subprocess
 import threading
 import time
@@ -443,7 +444,7 @@ def relevant(change: tuple, path: str) -> bool:
 
 def serve(paths, host: str = "127.0.0.1", port: int = 8000, languages: tuple[Language, ...] = LANGUAGES,
           preview: bool = True, ready=None, stop: threading.Event | None = None, log=print) -> None:
-    """Build, serve and watch until ``stop`` is set or Ctrl-C."""
+    """Build, serve and watch until ``stop`` is set, Ctrl-C or SIGTERM."""
     import watchfiles
 
     stop = stop or threading.Event()
@@ -472,6 +473,9 @@ def serve(paths, host: str = "127.0.0.1", port: int = 8000, languages: tuple[Lan
         f"watching content/, locales/, the templates and {web.CONFIG_FILE}; Ctrl-C to stop")
     if ready:
         ready(port)
+    # a process manager's SIGTERM stops it as Ctrl-C does (in the main thread only: tests run it in another)
+    terminate = threading.current_thread() is threading.main_thread()
+    previous = signal.signal(signal.SIGTERM, lambda signum, frame: stop.set()) if terminate else None
     try:
         for changes in watchfiles.watch(*watched(paths), watch_filter=relevant, stop_event=stop,
                                         debounce=400, step=30, raise_interrupt=True):
@@ -482,6 +486,8 @@ def serve(paths, host: str = "127.0.0.1", port: int = 8000, languages: tuple[Lan
         pass
     finally:
         stop.set()
+        if terminate:
+            signal.signal(signal.SIGTERM, previous)
         httpd.shutdown()
         httpd.server_close()
         threads[1].join(timeout=30)

@@ -113,7 +113,8 @@ def main() -> int:
     port = free_port()
     log = open(Path(tempfile.gettempdir()) / "bench-serve.log", "w", encoding="utf-8")  # serve's own messages
     serve = subprocess.Popen([str(PYTHON), "-m", "outreach", "--root", str(work), "serve", "--port", str(port)],
-                             stdout=log, stderr=subprocess.STDOUT, env={**os.environ, "PYTHONUNBUFFERED": "1"})
+                             stdout=log, stderr=subprocess.STDOUT, env={**os.environ, "PYTHONUNBUFFERED": "1"},
+                             preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))  # as from a terminal
     url = f"http://127.0.0.1:{port}/"
     results: dict[str, list[float]] = {"vi sentence → page": [], "ko msgstr → page": [],
                                        "leaflet text → preview": [], "mkdocs serve --dirtyreload": []}

@@ -22,6 +22,12 @@ playwright = pytest.importorskip("playwright.sync_api")
 pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian's chromium is not installed")
 
 
+def as_in_a_terminal() -> None:
+    """Ctrl-C as a terminal gives it: a shell starts a background job (a CI runner's, say) with SIGINT
+    ignored, and a process that starts so keeps ignoring it."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 class Serve:
     """`outreach serve --port 0` in a project folder; knows its address once it says it."""
 
@@ -29,7 +35,7 @@ class Serve:
         self.root = root
         self.process = subprocess.Popen([sys.executable, "-m", "outreach", "serve", "--port", "0", *options],
                                         cwd=root, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-                                        env={**os.environ, "PYTHONUNBUFFERED": "1"})
+                                        env={**os.environ, "PYTHONUNBUFFERED": "1"}, preexec_fn=as_in_a_terminal)
         self.lines: list[str] = []
         first = self.process.stdout.readline()
         self.lines.append(first)
@@ -60,9 +66,9 @@ class Serve:
         assert state["preview"], state
         return state
 
-    def stop(self) -> tuple[int, str]:
+    def stop(self, signum: int = signal.SIGINT) -> tuple[int, str]:
         if self.process.poll() is None:
-            self.process.send_signal(signal.SIGINT)
+            self.process.send_signal(signum)
         out, _ = self.process.communicate(timeout=60)
         return self.process.returncode, "".join(self.lines) + out
 
@@ -221,3 +227,13 @@ def test_ctrl_c_while_the_preview_renders_stops_at_once(project):
     assert time.monotonic() - started < 30, output
     rendered = re.findall(r"^preview: .*\(\d+ pages?\)$", output, re.M)
     assert 1 <= len(rendered) <= 2, output  # the first, and the one being rendered when Ctrl-C came; no more
+
+
+def test_sigterm_stops_it_as_ctrl_c_does(project):
+    """What a process manager sends."""
+    serve = Serve(project, "--no-preview")
+    serve.wait_built()
+    code, output = serve.stop(signal.SIGTERM)
+    assert code == 0, output
+    assert "Traceback" not in output
+    assert output.rstrip().endswith("stopped"), output
