@@ -307,7 +307,7 @@ def overflow_diagnostic(source: PrintSource, label: str, panel: str, detail: str
     where, context = found
     path, line, col = (where.rsplit(":", 2) + ["", ""])[:3]
     location = Location(path, int(line or 0), int(col or 0)) if line.isdigit() else Location(where)
-    fix = ("shorten the Vietnamese text" if lang == source().code else
+    fix = ("shorten the Vietnamese text" if lang == language_data.source().code else
            f"shorten the {lang} translation (msgctxt \"{context}\"), or break the long word")
     return Diagnostic(location, f"{label}: text does not fit panel '{panel}' ({lang} text): {detail}",
                       "print.overflow", hint=fix)
