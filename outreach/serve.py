@@ -55,7 +55,7 @@ class State:
     preview: int = 0  # generation of the last change to the print preview
     errors: list[str] = field(default_factory=list)  # the last build's errors, formatted; empty when it passed
     building: bool = False
-    viewed: str = ""  # the language of the last page asked for: it is built first (at first, the source)
+    viewed: str = ""  # the language of the last page asked for, built first (at first, the source), or "preview"
     products: list[dict] = field(default_factory=list)  # the preview's products, their pages and notes
     unpublished: list[dict] = field(default_factory=list)  # documents only the preview shows (templates)
     changed: threading.Condition = field(default_factory=threading.Condition)
@@ -70,6 +70,11 @@ class State:
                 setattr(self, name, value)
             self.generation += 1
             self.changed.notify_all()
+
+
+def listed(products: dict[str, dict]) -> list[dict]:
+    """The preview's products as its page lists them: the leaflets (whose panels must fit) first."""
+    return sorted(products.values(), key=lambda entry: (entry["kind"] != "leaflet", entry["stem"]))
 
 
 def digest(*parts: str | bytes) -> str:
@@ -96,21 +101,30 @@ class Builder:
         self.pool: concurrent.futures.ProcessPoolExecutor | None = None
         self.interrupted = lambda: False  # set by serve(): True when a newer change is waiting
         self.stopping = threading.Event()  # set by serve() on Ctrl-C: no new preview is started
+        self.site_errors: list[str] = []  # this build's errors, formatted: of the content and the sites
+        self.preview_errors: list[str] = []  # and of the print preview
 
     # -- the site ------------------------------------------------------------------------------------------
 
     def build(self) -> None:
-        """One build: everything the current sources give, or the errors that stop it."""
+        """One build: everything the current sources give, or the errors that stop it. The print preview
+        renders in its worker process while the sites build here, so both cores work and a leaflet's pages
+        do not wait for five sites: it starts at once when the preview is what is looked at, else once the
+        language being looked at is built."""
         from .build import localizers_for, source_date
         from .validate import load_project
 
         started = time.monotonic()
         self.state.publish(building=True)
+        self.site_errors, self.preview_errors = [], []
+        preview = None
         try:
             project = load_project(self.paths.content)
             with source_date(project.site.edition):
                 localizers = localizers_for(project, self.paths, self.languages)
                 jobs = self.preview_jobs(project)
+                if self.with_preview and self.state.viewed == "preview":
+                    preview = self.start_preview(project, jobs)
                 links = {}
                 for job in jobs:
                     links.setdefault(job.link_key, []).append(
@@ -118,28 +132,35 @@ class Builder:
                 rebuilt = []
                 for position, language in enumerate(self.order()):
                     if position == 1:  # the page being looked at is up to date: now the slower checks
+                        if self.with_preview and preview is None:
+                            preview = self.start_preview(project, jobs)
                         self.check_catalogs(project)
                     if self.build_language(project, localizers[language.code], links):
                         rebuilt.append(language.code)
                         with self.state.changed:
                             self.state.built[language.code] = self.state.generation + 1
-                        self.state.publish(errors=[])
+                        self.publish_errors()
                 if len(self.languages) == 1:
+                    if self.with_preview and preview is None:
+                        preview = self.start_preview(project, jobs)
                     self.check_catalogs(project)
                 self.write_root(project, localizers)
                 self.state.unpublished = self.unpublished(project)
             self.log(f"site: {', '.join(rebuilt) or 'nothing'} rebuilt in {time.monotonic() - started:.1f} s")
-            if self.with_preview:
-                self.build_preview(project, jobs)
-            self.state.publish(errors=[], building=False)
         except OutreachError as exc:
             text = exc.format()
             self.log(text)
-            self.state.publish(errors=[d.format() for d in exc.diagnostics] or [text], building=False)
+            self.site_errors = [d.format() for d in exc.diagnostics] or [text]
         except Exception as exc:  # a broken template or an unexpected fault: shown, and the loop goes on
             message = f"error: the build failed: {type(exc).__name__}: {exc}"
             self.log(message)
-            self.state.publish(errors=[message], building=False)
+            self.site_errors = [message]
+        if preview is not None:
+            preview.join()
+        self.publish_errors(building=False)
+
+    def publish_errors(self, **changes) -> None:
+        self.state.publish(errors=self.site_errors + self.preview_errors, **changes)
 
     def check_catalogs(self, project) -> None:
         """The translation checks the build runs; their errors stop this build as they would stop it."""
@@ -230,23 +251,19 @@ class Builder:
         return [job for job in print_render.print_jobs(project, self.languages)
                 if kinds.of(job.document).preview]
 
-    def build_preview(self, project, jobs) -> None:
-        """Render the leaflets and handbooks whose print HTML changed (the viewed language first) and turn
-        their pages into images. A panel that does not fit is an error shown over the page."""
+    def start_preview(self, project, jobs) -> threading.Thread:
+        """Start rendering the leaflets and handbooks whose print HTML changed (the leaflets first, then the
+        viewed language's) in the worker process, and a thread that turns each PDF into page images as soon as
+        it is made. A panel that does not fit is an error shown over the page."""
         from .build import localizers_for
 
         localizers = localizers_for(project, self.paths, self.languages)
         viewed = self.state.viewed
         jobs = sorted(jobs, key=lambda job: (job.document.kind != "leaflet", viewed not in
                                              [lang.code for lang in job.languages]))
-        problems: list[Diagnostic] = []
         products = {item["stem"]: item for item in self.state.products}
+        queued = []
         for job in jobs:
-            if self.stopping.is_set():
-                return
-            if self.interrupted():  # a newer change waits: the site comes first, the rest of the preview after
-                self.log("preview: interrupted by a newer change")
-                return
             stem = job.filename[: -len(".pdf")]
             for lang in job.languages:
                 localizers[lang.code].fallbacks.clear()
@@ -256,41 +273,61 @@ class Builder:
                                if not lang.is_source)
             key = digest(source.html, *source.tails)
             entry = products.get(stem) or {"stem": stem, "title": f"{job.document.kind} {job.document.id}",
-                                           "label": job.label(), "pages": 0}
+                                           "kind": job.document.kind, "label": job.label(), "pages": 0}
             entry["note"] = (f"{untranslated} texts not translated yet: shown in Vietnamese"
                              if untranslated else "")
             products[stem] = entry
-            if self.print_keys.get(stem) == key:
+            if self.print_keys.get(stem) != key:
+                pdf = self.site / "pdf" / job.filename
+                queued.append((job, source, key, entry, pdf, self.render(source, pdf, key)))
+        self.state.products = listed(products)
+        thread = threading.Thread(target=self.collect_preview, args=(queued, products), name="preview", daemon=True)
+        thread.start()
+        return thread
+
+    def collect_preview(self, queued: list, products: dict) -> None:
+        """Each rendered PDF of the preview, in the order it was asked for: its page images, then the pages
+        that show it reload. Stops (and cancels what has not started) on Ctrl-C or when a newer change waits:
+        the next build asks again for what is left."""
+        for number, (job, source, key, entry, pdf, future) in enumerate(queued):
+            if self.stopping.is_set() or self.interrupted():
+                for *_, waiting in queued[number:]:
+                    waiting.cancel()
+                if not self.stopping.is_set():
+                    self.log("preview: interrupted by a newer change")
+                return
+            try:
+                found = future.result()
+            except Exception as exc:  # the worker died (killed, out of memory): shown, the next change retries
+                self.preview_errors.append(f"error: the preview of {job.filename} failed: {type(exc).__name__}: "
+                                           f"{exc}")
+                self.pool = None
                 continue
-            pdf = self.site / "pdf" / job.filename
-            pdf.parent.mkdir(parents=True, exist_ok=True)
-            found = self.render(source, pdf, key)
+            stem = job.filename[: -len(".pdf")]
             if found:  # a text that does not fit, at its source when it can be told; a page with a few lines
-                problems += print_render.layout_diagnostics(source, f"{job.filename} ({job.label()})", found)
+                self.preview_errors += [d.format() for d in print_render.layout_diagnostics(
+                    source, f"{job.filename} ({job.label()})", found)]
                 self.print_keys.pop(stem, None)
+                self.publish_errors()
                 continue
+            pdf.with_name(pdf.name + ".tmp").replace(pdf)
             entry["pages"] = self.images(pdf, self.preview_dir / stem)
             entry["version"] = key[:12]
             self.print_keys[stem] = key
-            self.state.products = [products[k] for k in sorted(products)]
+            self.state.products = listed(products)
             with self.state.changed:
                 self.state.preview = self.state.generation + 1
-            self.state.publish(errors=[d.format() for d in problems])
+            self.publish_errors()
             self.log(f"preview: {job.filename} ({entry['pages']} pages)")
-        self.state.products = [products[k] for k in sorted(products)]
-        if problems:
-            raise OutreachError(problems)
 
-    def render(self, source, target: Path, key: str) -> list[tuple]:
-        """WeasyPrint in a long-lived worker process (its import and fonts are paid once); returns the problems
-        of the layout, as ``render_pdf`` does."""
+    def render(self, source, target: Path, key: str) -> concurrent.futures.Future:
+        """WeasyPrint in a long-lived worker process (its import and fonts are paid once), into
+        ``target``.tmp; the future gives the problems of the layout, as ``render_pdf`` does."""
         if self.pool is None:
             self.pool = concurrent.futures.ProcessPoolExecutor(1)
+        target.parent.mkdir(parents=True, exist_ok=True)
         tmp = target.with_name(target.name + ".tmp")
-        found = self.pool.submit(print_render.render_pdf, source, tmp, self.paths.root, key).result()
-        if not found:
-            tmp.replace(target)
-        return found
+        return self.pool.submit(print_render.render_pdf, source, tmp, self.paths.root, key)
 
     @staticmethod
     def images(pdf: Path, folder: Path) -> int:
@@ -341,6 +378,10 @@ def preview_page(state: State, folder: Path) -> str:
             for entry in state.unpublished)
         rows.insert(0, '<section id="unpublished"><h2>Not published: templates <small>shown here only, never on the '
                     f'site, in a pack or in the search</small></h2><ul>{items}</ul></section>')
+    if state.products:  # a way to each product without scrolling past the others' pages
+        links = " · ".join(f'<a href="#{html.escape(product["stem"])}">{html.escape(product["title"])} '
+                           f'{html.escape(product["label"])}</a>' for product in state.products)
+        rows.insert(0, f'<nav aria-label="Products">{links}</nav>')
     body = "".join(rows) or "<p>The preview is being made…</p>"
     return inject(PREVIEW_HTML.replace("{body}", body), "preview", state.preview)
 
@@ -355,11 +396,11 @@ def handler_for(builder: Builder):
         def log_message(self, format, *args):  # noqa: A002  the terminal is for the build's messages
             pass
 
-        def send_body(self, body: bytes, content_type: str, status: int = 200) -> None:
+        def send_body(self, body: bytes, content_type: str, status: int = 200, cache: str = "no-store") -> None:
             self.send_response(status)
             self.send_header("Content-Type", content_type)
             self.send_header("Content-Length", str(len(body)))
-            self.send_header("Cache-Control", "no-store")
+            self.send_header("Cache-Control", cache)
             self.end_headers()
             if self.command != "HEAD":
                 self.wfile.write(body)
@@ -375,9 +416,12 @@ def handler_for(builder: Builder):
             if path == WAIT_PATH:
                 return self.wait(urllib.parse.parse_qs(url.query))
             if path == PREVIEW_PATH:
+                state.viewed = "preview"  # the print preview is looked at: its products before any language's
                 return self.send_body(preview_page(state, builder.preview_dir).encode(), "text/html; charset=utf-8")
-            if path.startswith(PREVIEW_PATH + "img/"):
-                return self.file(builder.preview_dir, path[len(PREVIEW_PATH + "img/"):])
+            if path.startswith(PREVIEW_PATH + "img/"):  # named by the version of their PDF: kept by the browser
+                versioned = "v" in urllib.parse.parse_qs(url.query)
+                return self.file(builder.preview_dir, path[len(PREVIEW_PATH + "img/"):],
+                                 "max-age=31536000, immutable" if versioned else "no-store")
             if path.endswith("/sw.js"):
                 return self.send_body(b"not served in the preview", "text/plain", 404)
             first = path.strip("/").split("/", 1)[0]
@@ -397,11 +441,11 @@ def handler_for(builder: Builder):
                 return self.send_body(page.encode("utf-8"), "text/html; charset=utf-8")
             return super().do_GET()
 
-        def file(self, folder: Path, relative: str):
+        def file(self, folder: Path, relative: str, cache: str):
             target = (folder / relative).resolve()
             if not target.is_relative_to(folder.resolve()) or not target.is_file():
                 return self.send_body(b"not found", "text/plain", 404)
-            return self.send_body(target.read_bytes(), self.guess_type(str(target)))
+            return self.send_body(target.read_bytes(), self.guess_type(str(target)), cache=cache)
 
         def wait(self, query):
             """Answers when a build newer than ``since`` has ended, or after a while with the same state."""

@@ -187,6 +187,12 @@ def test_the_print_preview_shows_the_leaflet_pages_and_refreshes(project, tab):
         assert images.count() == 2
         first = images.first.get_attribute("src")
         assert tab.evaluate("Array.from(document.images).every(i => i.complete && i.naturalWidth > 100)")
+        # the leaflets first, each product one link away; a page image is kept by the browser (named by version)
+        assert tab.eval_on_selector_all("section[id]", "all => all.map(s => s.id)") == ["leaflet-test.vi-en"]
+        assert tab.locator("nav a[href='#leaflet-test.vi-en']").count() == 1
+        with urllib.request.urlopen(serve.url + first.lstrip("/")) as response:
+            assert response.headers["Content-Type"] == "image/png"
+            assert "immutable" in response.headers["Cache-Control"]
         edit(project / "content/leaflets/test.yaml", "body: Xin liên hệ.", "body: Xin liên hệ với Ban.")
         tab.wait_for_function(f"document.querySelector('#leaflet-test\\\\.vi-en img').getAttribute('src') "
                               f"!== {json.dumps(first)}", timeout=90000)
@@ -237,3 +243,12 @@ def test_sigterm_stops_it_as_ctrl_c_does(project):
     assert code == 0, output
     assert "Traceback" not in output
     assert output.rstrip().endswith("stopped"), output
+
+
+def test_the_preview_lists_the_leaflets_before_the_handbooks():
+    from outreach.serve import listed
+
+    products = {stem: {"stem": stem, "kind": stem.split("-")[0]}
+                for stem in ("handbook-so-tay.en", "leaflet-owners.vi-ko", "course-a.vi", "leaflet-owners.vi-en")}
+    assert [p["stem"] for p in listed(products)] == [
+        "leaflet-owners.vi-en", "leaflet-owners.vi-ko", "course-a.vi", "handbook-so-tay.en"]

@@ -37,7 +37,7 @@ from markupsafe import Markup, escape
 from mkdocs.plugins import event_priority
 
 from outreach.errors import Diagnostic, Location, OutreachError
-from outreach.render.common import TEMPLATES
+from outreach.render.common import TEMPLATES, THEME_COMPILED
 
 CONFIG_TEXTS = ("site_name", "site_description", "site_author")
 PAGE_TEXTS = ("title", "description")
@@ -48,6 +48,12 @@ def as_html(value):
     if isinstance(value, Markup) or not isinstance(value, str):
         return value
     return escape(value)
+
+
+def on_env(env, config, files):
+    """The theme's templates compiled once a process, not once a build (``outreach serve`` rebuilds often)."""
+    env.bytecode_cache = THEME_COMPILED
+    return env
 
 
 def on_config(config):
