@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import difflib
+import functools
 import re
 import types
 import typing
@@ -65,6 +66,12 @@ def placeholders_in(text: str) -> list[str]:
     return PLACEHOLDER.findall(text)
 
 
+
+@functools.cache
+def type_hints(cls) -> dict:
+    """A model class's field types, resolved once a process (``outreach serve`` loads the content often)."""
+    return typing.get_type_hints(cls)
+
 class Converter:
     """Converts the nodes of one file, collecting diagnostics in ``report``."""
 
@@ -86,7 +93,7 @@ class Converter:
             return MISSING
         internal = [f.name for f in dataclasses.fields(cls) if f.metadata.get("internal")]
         fields = {f.name: f for f in dataclasses.fields(cls) if not f.metadata.get("internal")}
-        hints = typing.get_type_hints(cls)
+        hints = type_hints(cls)
         suggested = set()
         for key, key_loc in node.keys.items():
             if key not in fields:

@@ -161,6 +161,7 @@ class Localizer:
         self._terms: tuple[Term, ...] = ()  # glossary terms to link on the page being rendered
         self._glossary: str | None = None  # the glossary page's URL from that page; None in print (a mark)
         self._seen: set[str] = set()  # terms (and document codes) already linked on that page
+        self._patterns: dict[tuple, tuple] = {}  # the terms' pattern, by language and the terms' identities
 
     @property
     def facts(self) -> dict[str, Fact]:
@@ -237,7 +238,10 @@ class Localizer:
         entry (or marked, in print). ``body`` is HTML whose text is escaped; text inside a link is left alone."""
         if not self._terms:
             return body
-        pattern, by_form = _term_pattern(self._terms, language)
+        known = (language.code, tuple(map(id, self._terms)))  # the same terms on every page: hashed once
+        if known not in self._patterns:
+            self._patterns[known] = _term_pattern(self._terms, language)
+        pattern, by_form = self._patterns[known]
         macros = self._term_macros
         out, depth = [], 0
         for token in _TAG_OR_TEXT.findall(body):
