@@ -80,6 +80,11 @@ def background(lower: int) -> None:
         os.setpriority(os.PRIO_PROCESS, thread, min(19, os.getpriority(os.PRIO_PROCESS, thread) + lower))
 
 
+def _preview_worker() -> None:
+    background(5)
+    import weasyprint  # noqa: F401  (imported while the sites build, not when the first leaflet is asked for)
+
+
 def listed(products: dict[str, dict]) -> list[dict]:
     """The preview's products as its page lists them: the leaflets (whose panels must fit) first."""
     return sorted(products.values(), key=lambda entry: (entry["kind"] != "leaflet", entry["stem"]))
@@ -298,18 +303,18 @@ class Builder:
         that show it reload. Stops (and cancels what has not started) on Ctrl-C or when a newer change waits:
         the next build asks again for what is left."""
         for number, (job, source, key, entry, pdf, future) in enumerate(queued):
-            if self.stopping.is_set() or self.interrupted():
+            found = self.wait_for(future)
+            if found is None:  # Ctrl-C, or a newer change: what has not started is cancelled, what runs stopped
                 for *_, waiting in queued[number:]:
                     waiting.cancel()
+                self.abandon(restart=not self.stopping.is_set())
                 if not self.stopping.is_set():
                     self.log("preview: interrupted by a newer change")
                 return
-            try:
-                found = future.result()
-            except Exception as exc:  # the worker died (killed, out of memory): shown, the next change retries
-                self.preview_errors.append(f"error: the preview of {job.filename} failed: {type(exc).__name__}: "
-                                           f"{exc}")
-                self.pool = None
+            if isinstance(found, BaseException):  # the worker died (killed, out of memory): the next change retries
+                self.preview_errors.append(f"error: the preview of {job.filename} failed: "
+                                           f"{type(found).__name__}: {found}")
+                self.abandon(restart=False)
                 continue
             stem = job.filename[: -len(".pdf")]
             if found:  # a text that does not fit, at its source when it can be told; a page with a few lines
@@ -331,11 +336,43 @@ class Builder:
     def render(self, source, target: Path, key: str) -> concurrent.futures.Future:
         """WeasyPrint in a long-lived worker process (its import and fonts are paid once), into
         ``target``.tmp; the future gives the problems of the layout, as ``render_pdf`` does."""
-        if self.pool is None:  # after the sites: below the build thread (the page being looked at first)
-            self.pool = concurrent.futures.ProcessPoolExecutor(1, initializer=background, initargs=(5,))
         target.parent.mkdir(parents=True, exist_ok=True)
         tmp = target.with_name(target.name + ".tmp")
-        return self.pool.submit(print_render.render_pdf, source, tmp, self.paths.root, key)
+        return self.worker().submit(print_render.render_pdf, source, tmp, self.paths.root, key)
+
+    def worker(self) -> concurrent.futures.ProcessPoolExecutor:
+        """The preview's worker process, started at once so that it imports WeasyPrint while the sites build;
+        it runs below the build thread (the page being looked at comes first)."""
+        if self.pool is None:
+            self.pool = concurrent.futures.ProcessPoolExecutor(1, initializer=_preview_worker)
+            self.pool.submit(int)
+        return self.pool
+
+    def wait_for(self, future: concurrent.futures.Future):
+        """A render's problems (a list), the exception that ended its worker, or None when Ctrl-C or a newer
+        change came first."""
+        while not (self.stopping.is_set() or self.interrupted()):
+            try:
+                return future.result(timeout=0.1)
+            except concurrent.futures.TimeoutError:
+                continue
+            except concurrent.futures.CancelledError:
+                return None
+            except Exception as exc:
+                return exc
+        return None
+
+    def abandon(self, restart: bool) -> None:
+        """Stop the worker and what it renders (a handbook takes seconds that the next change should not wait
+        for); with ``restart``, start the next one at once."""
+        pool, self.pool = self.pool, None
+        if pool is not None:
+            for process in list(getattr(pool, "_processes", {}).values()):  # no public way before Python 3.14
+                with contextlib.suppress(OSError):
+                    process.terminate()
+            pool.shutdown(wait=False, cancel_futures=True)
+        if restart:
+            self.worker()
 
     @staticmethod
     def images(pdf: Path, folder: Path) -> int:
@@ -348,8 +385,7 @@ class Builder:
         return len(list(folder.glob("page-*.png")))
 
     def close(self) -> None:
-        if self.pool is not None:
-            self.pool.shutdown(wait=False, cancel_futures=True)
+        self.abandon(restart=False)
 
 
 # -- the server --------------------------------------------------------------------------------------------
