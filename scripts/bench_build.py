@@ -3,8 +3,10 @@
     .venv/bin/python scripts/bench_build.py [--no-scale]
 
 On a copy of the bundled content and catalogs it measures:
-- the limit: WeasyPrint alone on the build's own print HTML, and mkdocs alone on the build's own generated
-  projects, as CPU seconds of a process that does only that, divided by the cores;
+- the limit: WeasyPrint alone on the build's own print HTML (every printed product, each laid out once and
+  written once: PDF/X-4 for the press products, tagged PDF for the screen-only slides and notes), and mkdocs
+  alone on the build's own generated projects, as CPU seconds of a process that does only that, divided by
+  the cores;
 - a clean build (wall and CPU of the whole process tree, its peak memory), and its ratio to the limit;
 - incremental builds after one change each (none; one sentence in a handbook chapter; one Korean msgstr;
   one glossary term; one comment in site.yaml), as seconds and as a share of the clean build; after each,
@@ -108,7 +110,7 @@ WEASYPRINT_ALONE = textwrap.dedent("""
             tail = (folder / item["tails"][(-(len(document.pages) + 1)) % 4]).read_text()
             back = weasyprint.HTML(string=tail, base_url=item["base"]).render()
             document = document.copy([*document.pages, *back.pages])
-        document.write_pdf(folder / "out.pdf", pdf_variant="pdf/x-4")
+        document.write_pdf(folder / "out.pdf", pdf_variant=item["variant"])
 """)
 
 MKDOCS_ALONE = textwrap.dedent("""
@@ -141,7 +143,9 @@ def limit(root: Path, scratch: Path) -> dict:
     html_dir = scratch / "html"
     html_dir.mkdir()
     jobs = []
-    for number, job in enumerate(print_render.print_jobs(project)):
+    every = [(job, "pdf/x-4") for job in print_render.print_jobs(project)]  # the press products
+    every += [(job, "pdf/ua-1") for job in print_render.print_jobs(project, press=False)]  # screen PDFs only
+    for number, (job, variant) in enumerate(every):
         for lz in localizers.values():
             lz.fallbacks.clear()
             lz.missing_ui.clear()
@@ -154,7 +158,7 @@ def limit(root: Path, scratch: Path) -> dict:
         for index, tail in enumerate(source.tails):
             (html_dir / f"{number}.tail{index}.html").write_text(tail)
             tails.append(f"{number}.tail{index}.html")
-        jobs.append({"html": f"{number}.html", "tails": tails, "base": str(root)})
+        jobs.append({"html": f"{number}.html", "tails": tails, "base": str(root), "variant": variant})
     (html_dir / "jobs.json").write_text(json.dumps(jobs))
     weasy = run([PYTHON, "-c", WEASYPRINT_ALONE, str(html_dir)], root)
     projects = []
