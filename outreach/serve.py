@@ -136,17 +136,24 @@ class Builder:
             with source_date(project.site.edition):
                 localizers = localizers_for(project, self.paths, self.languages)
                 jobs = self.preview_jobs(project)
-                if self.with_preview and self.state.viewed == "preview":
-                    preview = self.start_preview(project, jobs)
+                begun = False
+
+                def begin_preview():
+                    nonlocal preview, begun
+                    if self.with_preview and not begun:
+                        begun = True
+                        preview = self.start_preview(project, jobs)
+
+                if self.state.viewed == "preview":
+                    begin_preview()
                 links = {}
                 for job in jobs:
                     links.setdefault(job.link_key, []).append(
                         web.PdfLink(f"pdf/{job.filename}", job.label(), job.languages))
                 rebuilt = []
                 for position, language in enumerate(self.order()):
-                    if position == 1:  # the page being looked at is up to date: now the slower checks
-                        if self.with_preview and preview is None:
-                            preview = self.start_preview(project, jobs)
+                    if position == 1:  # the page being looked at is up to date: now the preview, the slower checks
+                        begin_preview()
                         self.check_catalogs(project)
                     if self.build_language(project, localizers[language.code], links):
                         rebuilt.append(language.code)
@@ -154,8 +161,7 @@ class Builder:
                             self.state.built[language.code] = self.state.generation + 1
                         self.publish_errors()
                 if len(self.languages) == 1:
-                    if self.with_preview and preview is None:
-                        preview = self.start_preview(project, jobs)
+                    begin_preview()
                     self.check_catalogs(project)
                 self.write_root(project, localizers)
                 self.state.unpublished = self.unpublished(project)
@@ -264,7 +270,18 @@ class Builder:
         return [job for job in print_render.print_jobs(project, self.languages)
                 if kinds.of(job.document).preview]
 
-    def start_preview(self, project, jobs) -> threading.Thread:
+    def start_preview(self, project, jobs) -> threading.Thread | None:
+        """``begin_preview``'s work; a print template that fails is the preview's error: the sites go on."""
+        try:
+            return self._start_preview(project, jobs)
+        except OutreachError as exc:
+            self.preview_errors += [d.format() for d in exc.diagnostics] or [exc.format()]
+        except Exception as exc:  # noqa: BLE001  shown over the page, as the build's other faults
+            self.preview_errors.append(f"error: the print preview failed: {type(exc).__name__}: {exc}")
+        self.log("\n".join(self.preview_errors))
+        return None
+
+    def _start_preview(self, project, jobs) -> threading.Thread:
         """Start rendering the leaflets and handbooks whose print HTML changed (the leaflets first, then the
         viewed language's) in the worker process, and a thread that turns each PDF into page images as soon as
         it is made. A panel that does not fit is an error shown over the page."""
