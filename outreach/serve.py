@@ -86,8 +86,9 @@ def _preview_worker() -> None:
 
 
 def listed(products: dict[str, dict]) -> list[dict]:
-    """The preview's products as its page lists them: the leaflets (whose panels must fit) first."""
-    return sorted(products.values(), key=lambda entry: (entry["kind"] != "leaflet", entry["stem"]))
+    """The preview's products as its page lists them: the leaflets (whose panels must fit) first, each kind's
+    products in the order of the languages."""
+    return sorted(products.values(), key=lambda entry: (entry["kind"] != "leaflet", entry["order"]))
 
 
 def digest(*parts: str | bytes) -> str:
@@ -289,6 +290,7 @@ class Builder:
 
         localizers = localizers_for(project, self.paths, self.languages)
         viewed = self.state.viewed
+        order = {job.filename: number for number, job in enumerate(jobs)}  # the languages' order (languages.yaml)
         jobs = sorted(jobs, key=lambda job: (job.document.kind != "leaflet", viewed not in
                                              [lang.code for lang in job.languages]))
         products = {item["stem"]: item for item in self.state.products}
@@ -304,6 +306,7 @@ class Builder:
             key = digest(source.html, *source.tails)
             entry = products.get(stem) or {"stem": stem, "title": f"{job.document.kind} {job.document.id}",
                                            "kind": job.document.kind, "label": job.label(), "pages": 0}
+            entry["order"] = order[job.filename]
             entry["note"] = (f"{untranslated} texts not translated yet: shown in Vietnamese"
                              if untranslated else "")
             products[stem] = entry

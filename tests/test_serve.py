@@ -248,7 +248,9 @@ def test_sigterm_stops_it_as_ctrl_c_does(project):
 def test_the_preview_lists_the_leaflets_before_the_handbooks():
     from outreach.serve import listed
 
-    products = {stem: {"stem": stem, "kind": stem.split("-")[0]}
-                for stem in ("handbook-so-tay.en", "leaflet-owners.vi-ko", "course-a.vi", "leaflet-owners.vi-en")}
+    stems = ("handbook-so-tay.vi", "leaflet-owners.vi-en", "leaflet-owners.vi-ko", "handbook-so-tay.en",
+             "leaflet-owners.vi-zh-Hans")  # in the order of the print jobs (the languages' order)
+    products = {stem: {"stem": stem, "kind": stem.split("-")[0], "order": number} for number, stem in enumerate(stems)}
     assert [p["stem"] for p in listed(products)] == [
-        "leaflet-owners.vi-en", "leaflet-owners.vi-ko", "course-a.vi", "handbook-so-tay.en"]
+        "leaflet-owners.vi-en", "leaflet-owners.vi-ko", "leaflet-owners.vi-zh-Hans", "handbook-so-tay.vi",
+        "handbook-so-tay.en"]
