@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import kinds, markup
-from .errors import Diagnostic, Location, OutreachError
+from .errors import OutreachError
 from .languages import LANGUAGES, Language
 from .render import print as print_render
 from .render import web
@@ -161,8 +161,8 @@ class Builder:
                         with self.state.changed:
                             self.state.built[language.code] = self.state.generation + 1
                         self.publish_errors()
+                begin_preview()  # when only one language is served
                 if len(self.languages) == 1:
-                    begin_preview()
                     self.check_catalogs(project)
                 self.write_root(project, localizers)
                 self.state.unpublished = self.unpublished(project)

@@ -66,11 +66,11 @@ def placeholders_in(text: str) -> list[str]:
     return PLACEHOLDER.findall(text)
 
 
-
 @functools.cache
 def type_hints(cls) -> dict:
     """A model class's field types, resolved once a process (``outreach serve`` loads the content often)."""
     return typing.get_type_hints(cls)
+
 
 class Converter:
     """Converts the nodes of one file, collecting diagnostics in ``report``."""
