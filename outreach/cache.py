@@ -10,13 +10,15 @@ after parsing, never from the bytes of a source file:
                    template, its kind, what stands in for missing contacts; the printing conditions'
                    characterisation data
     screen PDF     its PDF's key (a kind without a press product)
+    part spacing   the HTML of one part of a print document, the document's stylesheets, its fonts, the PDF
+                   tools (the spacing chosen for the part: render/print.py, fit_parts)
     site           its generated Markdown, assets and configuration (the pages, navigation, theme strings:
                    the documents, facts, glossary and catalog entries of its language), the base site
                    configuration as data, the theme overrides, the edition date; the site generator and its
                    theme (render/web.py: PACKAGES), the compressors
     offline pack   the same for its own site project, the Web Worker shim, and the keys of the PDFs inside
     compression    the bytes of one file; the compressors
-    share cards    the card HTML of a language's pages; the font files; WeasyPrint
+    share cards    the card HTML of a language's pages; the font files; WeasyPrint, Pillow, pdftoppm
     ICC profile    the characterisation data, colprof's arguments and version (press.py)
 
 Nothing is keyed on the bytes of a YAML or PO file, so a comment or a change of white space in the content
@@ -37,6 +39,7 @@ import hashlib
 import importlib.metadata
 import json
 import os
+import shutil
 import zlib
 from pathlib import Path
 
@@ -85,6 +88,12 @@ def tools(*names: str) -> str:
 
 PDF_TOOLS = ("weasyprint", "pikepdf")
 COMPRESSORS = ("brotli",)  # and zlib, of the Python that runs the build (ZLIB_RUNTIME_VERSION)
+
+
+def poppler() -> str:
+    """pdftoppm, as installed (poppler-utils and the library it links come from one Debian source package, so
+    an upgrade of either replaces it too)."""
+    return " ".join(installed([shutil.which("pdftoppm") or "pdftoppm"]))
 
 
 def installed(paths) -> list[str]:
@@ -160,6 +169,19 @@ def pdf_key(source, languages=None) -> str:
                   source.html, *source.tails)
 
 
+def fit_keys(source, languages) -> tuple[tuple[str, str], ...]:
+    """The spacing chosen for each part of a print document (render/print.py: fit_parts): the part's HTML, the
+    document's stylesheets, the fonts of its languages, the PDF tools, the package version; not the other
+    parts, which start on pages of their own."""
+    from .render.print import parts_of
+
+    context, parts = parts_of(source.html)
+    if not parts:
+        return ()
+    around = digest("fit", package_version(), tools(*PDF_TOOLS), *font_files(languages), context)
+    return tuple((part, digest(around, html)) for part, html in parts)
+
+
 def pack_key(pdf: str, state: str, titles: dict[str, str], version: str, readme: Path, kind: str,
              blanks: tuple[str, ...]) -> str:
     """A printed product's pack (press file, proof, preflight, manifest, README, zip), from its PDF's key."""
@@ -198,8 +220,9 @@ def compressed_key(data: bytes) -> str:
 
 
 def cards_key(source: str, language) -> str:
-    """A language's share cards: their HTML, the language's font files, WeasyPrint."""
-    return digest("cards", package_version(), tools("weasyprint"), *font_files([language]), source)[:24]
+    """A language's share cards: their HTML, the language's font files, WeasyPrint, Pillow and pdftoppm."""
+    return digest("cards", package_version(), tools("weasyprint", "pillow"), poppler(), *font_files([language]),
+                  source)[:24]
 
 
 def profile_key(source: Path, args, colprof: str, date) -> str:

@@ -116,7 +116,8 @@ def proof(press: Path, target: Path, label: str, folds_mm=(), draft: bool = Fals
 
     The labels are set by WeasyPrint in Noto Sans, so that the proof, like the press file, has every font
     embedded. The marks sit 2–10 mm outside the bleed; the labels keep to the outer 10 mm of the sheet, clear
-    of them (a DRAFT label in the band below the page, the slug above it)."""
+    of them (a DRAFT label in the band below the page, the slug above it). ``press`` is a finished press file
+    (press.finish: its colour spaces pruned), drawn on the sheets as it is."""
     import weasyprint
 
     mm = pf.MM
@@ -147,8 +148,10 @@ def proof(press: Path, target: Path, label: str, folds_mm=(), draft: bool = Fals
                     f"</title><style>{css}</style></head><body>{''.join(sections)}</body></html>")
         sheets = weasyprint.HTML(string=document).write_pdf()
         with pikepdf.open(io.BytesIO(sheets)) as out:
+            forms = set()  # the press pages, whose colour spaces the press file's finishing pruned
             for number, (page, (media, trim, bleed)) in enumerate(zip(out.pages, geometry), start=1):
                 form = out.copy_foreign(source.pages[number - 1].as_form_xobject())
+                forms.add(form.objgen)
                 dx, dy = margin - media[0], margin - media[1]
                 x0, y0, x1, y1 = trim[0] + dx, trim[1] + dy, trim[2] + dx, trim[3] + dy
                 folds = folds_mm[(number - 1) % len(folds_mm)] if folds_mm else ()
@@ -173,7 +176,7 @@ def proof(press: Path, target: Path, label: str, folds_mm=(), draft: bool = Fals
             if "/OutputIntents" in source.Root:
                 out.Root.OutputIntents = pikepdf.Array([out.copy_foreign(source.make_indirect(intent))
                                                         for intent in source.Root.OutputIntents])
-            press_mod.prune_colour_spaces(out)
+            press_mod.prune_colour_spaces(out, pruned=forms)
             out.docinfo["/Title"] = f"PROOF {label}"
             for key in ("/CreationDate", "/ModDate", "/Producer"):
                 if key in out.docinfo:

@@ -14,6 +14,7 @@ published output. The jobs run in the pool (pool.py); what they do is in product
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import shutil
 from pathlib import Path
@@ -122,6 +123,7 @@ def plan_print(plan: Plan) -> None:
             print_lz[lang.code].fallbacks.clear()
             print_lz[lang.code].missing_ui.clear()
         source = print_render.print_html(job, project, print_lz, page_url)
+        source = dataclasses.replace(source, fit_keys=cache.fit_keys(source, job.languages))
         blocking = blocked_entries(job, print_lz, paths)
         if blocking:  # the gate: a product is printed in a language only when that language is complete
             plan.result.blocked[job.filename] = len(blocking)

@@ -516,10 +516,51 @@ def check_release(path: Path, status: str | None, blanks: tuple[str, ...] = ()) 
             yield finding(path, "release.qr", f"the QR code leads to {data}, a placeholder host: {fix}", number)
 
 
+def resource_fonts(pdf: pikepdf.Pdf) -> dict[str, tuple[int, bool]]:
+    """Every font in the resources of each page, of the forms, patterns and appearances it draws (the
+    resources name every font the content can select, so no content stream need be read): font name →
+    (the first page that has it, embedded)."""
+    fonts: dict[str, tuple[int, bool]] = {}
+    seen: set = set()
+
+    def visit(resources, page_no: int) -> None:
+        if not isinstance(resources, pikepdf.Dictionary):
+            return
+        for name, font in resources.get("/Font", {}).items():
+            base = str(font.get("/BaseFont", name))
+            if base not in fonts or not fonts[base][1]:
+                fonts[base] = (page_no, _font_embedded(font))
+            visit_owner(font, page_no)  # a Type3 font's glyphs have resources of their own
+        for category in ("/XObject", "/Pattern"):
+            for child in resources.get(category, {}).values():
+                visit_owner(child, page_no)
+        for gstate in resources.get("/ExtGState", {}).values():
+            mask = gstate.get("/SMask")
+            if isinstance(mask, pikepdf.Dictionary) and "/G" in mask:
+                visit_owner(mask.G, page_no)
+
+    def visit_owner(owner, page_no: int) -> None:
+        if not isinstance(owner, (pikepdf.Dictionary, pikepdf.Stream)) or owner.get("/Subtype") == "/Image":
+            return
+        if owner.is_indirect:
+            if owner.objgen in seen:
+                return
+            seen.add(owner.objgen)
+        visit(owner.get("/Resources"), page_no)
+
+    for number, page in enumerate(pdf.pages, start=1):
+        visit(page.obj.get("/Resources"), number)
+        for annotation in page.obj.get("/Annots", []):
+            appearance = annotation.get("/AP")
+            if appearance is not None:
+                visit_owner(appearance.get("/N"), number)
+    return fonts
+
+
 def check_companion_fonts(path: Path) -> Iterator[Diagnostic]:
     """Every font embedded in another file of the pack (the proof)."""
     with pikepdf.open(path) as pdf:
-        for name, (page, embedded) in sorted(walk_pdf(pdf).fonts.items()):
+        for name, (page, embedded) in sorted(resource_fonts(pdf).items()):
             if not embedded:
                 yield finding(path, "fonts.embedded", f"font {name.lstrip('/')} is not embedded", page)
 

@@ -226,11 +226,12 @@ def _content_names(stream) -> set[str]:
     return used
 
 
-def prune_colour_spaces(pdf: pikepdf.Pdf) -> None:
+def prune_colour_spaces(pdf: pikepdf.Pdf, pruned=()) -> None:
     """Drop every colour space that the content using the resources does not select, and empty resource
     categories. Each page gets resources of its own (their entries still shared), so that a page declares only
-    what it uses; forms and patterns keep what any of their uses selects."""
-    seen: set = set()
+    what it uses; forms and patterns keep what any of their uses selects. ``pruned``: the forms (their
+    object and generation numbers) whose resources are pruned already, left as they are."""
+    seen: set = set(pruned)
 
     def prune(resources, used: set[str]) -> None:
         spaces = resources.get("/ColorSpace")

@@ -229,6 +229,25 @@ def test_an_unembedded_font_in_the_proof_fails_the_pack(tmp_path):
     assert "\nold.proof.pdf:page 1: error: font Helvetica is not embedded [fonts.embedded]\n" in report.text()
 
 
+def test_an_unembedded_font_inside_a_form_of_the_proof_is_found_on_its_page(tmp_path):
+    path = make_pdf(tmp_path / "good.press.pdf", leaflet_body())
+    proof = tmp_path / "nested.proof.pdf"
+    with pikepdf.new() as pdf:
+        pdf.add_blank_page(page_size=(200, 100))
+        page = pdf.add_blank_page(page_size=(200, 100))
+        font = pdf.make_indirect(pikepdf.Dictionary(Type=pikepdf.Name.Font, Subtype=pikepdf.Name.Type1,
+                                                    BaseFont=pikepdf.Name.Courier))
+        form = pdf.make_stream(b"BT /F1 8 Tf 10 10 Td (PROOF) Tj ET", Type=pikepdf.Name.XObject,
+                               Subtype=pikepdf.Name.Form, BBox=[0, 0, 200, 100],
+                               Resources=pikepdf.Dictionary(Font=pikepdf.Dictionary(F1=font)))
+        page.Resources = pikepdf.Dictionary(XObject=pikepdf.Dictionary(Fm1=form))
+        page.Contents = pdf.make_stream(b"q /Fm1 Do Q")
+        pdf.save(proof)
+    report = pf.preflight(path, pf.LEAFLET, companions=[proof])
+    assert codes(report) == {"fonts.embedded"}
+    assert "\nnested.proof.pdf:page 2: error: font Courier is not embedded [fonts.embedded]\n" in report.text()
+
+
 # ------------------------------------------------------------ the release gate
 
 QR_PAGE = ('<div style="position:absolute; left:120mm; top:60mm; width:30mm">{qr}</div>'

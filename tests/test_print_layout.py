@@ -334,6 +334,47 @@ def test_a_runt_page_is_an_error_naming_the_part_the_file_and_the_page(tmp_path)
     assert not (tmp_path / "x.pdf").exists()
 
 
+def fitted_document(first: int, second: int) -> str:
+    """Two parts whose pages hold 16 lines; a tight part holds 18."""
+    part = lambda n, count: "".join(f"<p>Dòng {n}.{i} của phần này.</p>" for i in range(count))  # noqa: E731
+    return ('<html lang="vi"><head><meta charset="utf-8"><style>@page { size: 100mm 100mm; margin: 10mm }'
+            "body { font: 10pt/14pt 'Noto Sans' } section { break-before: page } p { margin: 0 }"
+            "[data-fit=tight] p { line-height: 12pt }</style></head><body>"
+            f'<section id="c1" data-part="Phần một">{part(1, first)}</section>'
+            f'<section id="c2" data-part="Phần hai">{part(2, second)}</section></body></html>')
+
+
+def test_a_part_keeps_the_spacing_chosen_for_it_and_the_pdf_is_the_one_a_clean_build_makes(tmp_path, monkeypatch):
+    import weasyprint
+
+    from outreach import cache
+
+    renders = []
+    render = weasyprint.HTML.render
+    monkeypatch.setattr(weasyprint.HTML, "render", lambda self, *a, **k: renders.append(1) or render(self, *a, **k))
+
+    def write(html: str, folder: Path) -> bytes:
+        source = print_render.PrintSource(html)
+        source = print_render.PrintSource(html, fit_keys=cache.fit_keys(source, ()))
+        renders.clear()
+        problems, rendered, _ = print_render.write_cached(source, None, tmp_path, folder, cache.pdf_key(source, ()),
+                                                         screen=folder / "out.pdf")
+        assert not problems and rendered
+        return (folder / "out.pdf").read_bytes()
+
+    first = write(fitted_document(18, 18), tmp_path / "a")
+    assert len(renders) == 2  # both parts end in 2 lines: one try, tight for both, kept
+    fits = sorted(path.read_text() for path in (tmp_path / "a/fits").iterdir())
+    assert fits == ["tight", "tight"]
+    assert len(pikepdf.open(tmp_path / "a/out.pdf").pages) == 2  # each part on one page
+    # the second part changes, the first does not: its spacing is known, the document is laid out once
+    again = write(fitted_document(18, 10), tmp_path / "a")
+    assert len(renders) == 1
+    clean = write(fitted_document(18, 10), tmp_path / "b")
+    assert len(renders) == 2  # a clean build tries the spacing of the first part again
+    assert again == clean and again != first
+
+
 def test_booklets_pad_with_notes_pages_only_to_a_multiple_of_four(bundled_build):
     root, _ = bundled_build
     for language in LANGUAGES:

@@ -144,6 +144,9 @@ class PrintSource:
     # that does not fit its panel. Not part of the cache key: the HTML holds the same texts.
     texts: tuple[tuple[str, str, str, str], ...] = ()
     origin: str = ""  # the YAML file of the document, where WeasyPrint's warnings about its print are shown
+    # each part's id and the key of its spacing (cache.fit_keys), so that a build that lays the same part out
+    # again takes the spacing chosen before instead of trying them again; none: every build tries them
+    fit_keys: tuple[tuple[str, str], ...] = ()
 
     def source_of(self, language: str, snippet: str) -> tuple[str, str] | None:
         """(path:line, msgctxt) of the text in ``language`` that holds ``snippet``."""
@@ -404,27 +407,47 @@ def part_ends(document) -> list[PartEnd]:
             for part, pages in pages_of.items() if len(pages) > 1]
 
 
+PART_START = re.compile(r'<(?:section|header)\b[^>]*?\bid="([^"]*)" data-part=')
+
+
+def parts_of(html: str) -> tuple[str, list[tuple[str, str]]]:
+    """What lays out each part of a print HTML (an element with data-part): the document's stylesheets and
+    metadata (everything up to its body), and each part's HTML, up to the next part (the last one up to the
+    end). Every part starts on a new page, so these are all that decide where its lines fall."""
+    starts = list(PART_START.finditer(html))
+    if not starts:
+        return "", []
+    body = html.find("<body")
+    context = html[: html.find(">", body) + 1] if body >= 0 else html[: starts[0].start()]
+    ends = [match.start() for match in starts[1:]] + [len(html)]
+    return context, [(match.group(1), html[match.start():end]) for match, end in zip(starts, ends)]
+
+
 def with_fits(html: str, fits: dict[str, str]) -> str:
     for part, fit in fits.items():
         html = html.replace(f'id="{part}" data-part=', f'id="{part}" data-fit="{fit}" data-part=', 1)
     return html
 
 
-def fit_parts(html: str, document, render):
+def fit_parts(html: str, document, render, known: dict[str, str] | None = None):
     """Lay the document out again, with other spacing in the parts whose last page holds only a few lines.
 
     Every part starts on a new page, so a part's spacing moves only its own lines. A part is set tighter
     (its last lines move back) or looser (more lines move onto its last page), whichever leaves no short
-    page, or the one with the most lines on its last page. Returns the document laid out best."""
-    short = {end.part: end.lines for end in part_ends(document) if end.lines <= FIT_LINES}
+    page, or the one with the most lines on its last page. ``known`` are the spacings chosen before for
+    parts laid out the same way ("": none), which ``document`` was laid out with; they are kept, not tried
+    again. Returns the document laid out best, and the spacing chosen for each part that was short."""
+    known = known or {}
+    kept = {part: fit for part, fit in known.items() if fit}
+    short = {end.part: end.lines for end in part_ends(document) if end.lines <= FIT_LINES and end.part not in known}
     if not short:
-        return document
-    last: list = [None, None]  # the fits tried last and their document (kept: the choice is often the last try)
+        return document, {}
+    last: list = [sorted(kept.items()), document]  # the fits laid out last and their document
 
     def layout(fits: dict[str, str]):
-        key = sorted(fits.items())
+        key = sorted({**kept, **fits}.items())
         if last[0] != key:
-            last[:] = [key, render(with_fits(html, fits))]
+            last[:] = [key, render(with_fits(html, {**kept, **fits}))]
         return last[1]
 
     best = {part: ("", lines) for part, lines in short.items()}  # part → (fit, lines on its last page)
@@ -438,7 +461,35 @@ def fit_parts(html: str, document, render):
             lines = ends.get(part, FIT_LINES + 1000)  # the part now fits on fewer pages: no last page to fill
             if lines > best[part][1]:
                 best[part] = (fit, lines)
-    return layout({part: fit for part, (fit, _) in best.items() if fit})
+    return layout({part: fit for part, (fit, _) in best.items() if fit}), {part: fit for part, (fit, _) in best.items()}
+
+
+class FitStore:
+    """The spacing chosen for each part, kept in a folder by the part's key (cache.fit_keys): a part laid out
+    the same way again takes it at once. A build that changes one chapter then lays the document out once,
+    with the spacings a clean build would choose (a part's choice depends on that part alone)."""
+
+    def __init__(self, folder: Path | None, keys: tuple[tuple[str, str], ...]):
+        self.folder, self.keys = folder, dict(keys)
+
+    def known(self) -> dict[str, str]:
+        found = {}
+        for part, key in self.keys.items() if self.folder else ():
+            path = self.folder / key
+            if path.exists():
+                found[part] = path.read_text(encoding="utf-8")
+        return found
+
+    def keep(self, known: dict[str, str], chosen: dict[str, str]) -> None:
+        """Store the spacing of every part not known before: the one chosen, else none."""
+        if not self.folder:
+            return
+        self.folder.mkdir(parents=True, exist_ok=True)
+        for part, key in self.keys.items():
+            if part not in known:
+                tmp = self.folder / f"{key}.{os.getpid()}.tmp"
+                tmp.write_text(chosen.get(part, ""), encoding="utf-8")
+                tmp.replace(self.folder / key)
 
 
 def layout_diagnostics(source: PrintSource, label: str, found: list[tuple]) -> list[Diagnostic]:
@@ -518,23 +569,26 @@ def weasyprint_diagnostics(where: str, messages: list[str]) -> list[Diagnostic]:
 
 
 def render_pdf(source: PrintSource, target: Path | None, base_url: Path, key: str,
-               screen: Path | None = None) -> list[tuple]:
+               screen: Path | None = None, fits: Path | None = None) -> list[tuple]:
     """HTML → PDF/X-4 at ``target`` (None: no press file), and the tagged PDF for reading on screen at
     ``screen``. Returns the problems of the layout, and then writes nothing: panels whose text does not fit,
     as ("print.overflow", panel, what is wrong, the language of the text, the text), and pages with only a few
-    lines, as ("print.runt", message, hint). A plain function of plain values, so that it can run in another
-    process."""
+    lines, as ("print.runt", message, hint). ``fits``: the folder of the spacings chosen for parts before
+    (FitStore). A plain function of plain values, so that it can run in another process."""
     import weasyprint
 
     def render(html):
         with justify.inter_character():  # justified Japanese and Chinese between characters, Korean also between syllables
             return weasyprint.HTML(string=html, base_url=str(base_url)).render()
 
-    document = render(source.html)
+    store = FitStore(fits, source.fit_keys)
+    known = store.known()
+    document = render(with_fits(source.html, {part: fit for part, fit in known.items() if fit}))
     overflows = overflowing_panels(document)
     if overflows:
         return [("print.overflow", *overflow) for overflow in overflows]
-    document = fit_parts(source.html, document, render)
+    document, chosen = fit_parts(source.html, document, render, known)
+    store.keep(known, chosen)
     runts = [end for end in part_ends(document) if end.lines <= RUNT_LINES]
     if runts:
         return [("print.runt", f"page {end.page} holds only the last {end.lines} line(s) of '{end.title}' before "
@@ -619,7 +673,8 @@ def write_cached(source: PrintSource, target: Path | None, base_url: Path, cache
             shutil.copyfile(cached_screen, screen)
         return [], False, json.loads(cached_warnings.read_text(encoding="utf-8"))
     with weasyprint_warnings() as warnings:
-        problems = render_pdf(source, target, base_url, key, screen=screen)
+        problems = render_pdf(source, target, base_url, key, screen=screen,
+                              fits=cache_dir / "fits" if cache_dir else None)
     if cached and not problems:
         cached.parent.mkdir(parents=True, exist_ok=True)
         for made, kept in ((target, cached), (screen, cached_screen)):

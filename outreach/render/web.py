@@ -499,7 +499,8 @@ def _compressed(job: tuple[str, bytes]) -> bytes:
         return gzip.compress(data, compresslevel=9, mtime=0)
     import brotli
 
-    return brotli.compress(data, quality=11)
+    # quality 10: quality 11 made the five sites' pages 2 % smaller for 3.1 times the CPU (12 s against 4 s)
+    return brotli.compress(data, quality=10)
 
 
 def precompress(site: Path, cache: Path, processes: int = 2) -> int:
@@ -573,13 +574,13 @@ def share_cards(env, site_dir: Path, language: Language, pages: list[Page], site
             pdf = Path(tmp) / "cards.pdf"
             HTML(string=source).write_pdf(pdf)
             (Path(tmp) / "png").mkdir()
-            subprocess.run(["pdftoppm", "-r", "96", "-png", str(pdf), str(Path(tmp) / "png" / "card")], check=True)
-            made = sorted((Path(tmp) / "png").glob("card-*.png"), key=lambda p: int(p.stem.rsplit("-", 1)[1]))
+            subprocess.run(["pdftoppm", "-r", "96", str(pdf), str(Path(tmp) / "card")], check=True)
+            made = sorted(Path(tmp).glob("card-*.ppm"), key=lambda p: int(p.stem.rsplit("-", 1)[1]))
             if len(made) != len(pages):
                 raise OutreachError(Diagnostic(Location(str(pdf)), f"{len(made)} share cards for {len(pages)} pages",
                                                "site.cards", hint="a page title too long for one card?"))
-            for page, png in zip(pages, made):
-                png.rename(Path(tmp) / "png" / f"{card_name(page.url)}.png")
+            for page, ppm in zip(pages, made):
+                write_png(ppm, Path(tmp) / "png" / f"{card_name(page.url)}.png")
             (Path(tmp) / "png").rename(stored)
     target = site_dir / "assets" / "cards"
     if target.exists():
@@ -587,6 +588,16 @@ def share_cards(env, site_dir: Path, language: Language, pages: list[Page], site
     target.mkdir(parents=True)
     for png in sorted(stored.glob("*.png")):
         os.link(png, target / png.name)
+
+
+def write_png(ppm: Path, png: Path) -> None:
+    """A rasterised card as PNG, at zlib's level 6: pdftoppm's own PNGs (level 9) were 2 % smaller and took
+    four times as long to write (2 s a language, against 0.5 s here)."""
+    from PIL import Image
+
+    with Image.open(ppm) as image:
+        image.save(png, "PNG", compress_level=6)
+    ppm.unlink()
 
 
 def dump_config(config: dict) -> str:
