@@ -35,7 +35,7 @@ from .pool import Pool
 from .products import source_date
 from .progress import Progress
 from .publish import finish, publish, staging, write_joining_pages
-from .render import web
+from .render import common, web
 from .validate import load_project
 
 
@@ -63,6 +63,10 @@ def build(paths: Paths, site_url: str | None = None, languages: tuple[Language, 
     progress = progress or Progress()
     started = time.monotonic()
     progress.stage("reading the content and the catalogs")
+    cache.new_build()  # the package version, once, before the workers fork
+    common.keep_compiled(paths.cache / "templates")  # compiled once, for this build's processes and the next
+    parsed = cache.ParsedTexts(paths.cache)
+    parsed.load()
     project = load_project(paths.content)  # also makes content/languages.yaml the languages (LANGUAGES)
     overridden = bool(site_url)
     site_url = site_url_of(paths, site_url)
@@ -72,7 +76,6 @@ def build(paths: Paths, site_url: str | None = None, languages: tuple[Language, 
     with build_lock(paths.out, progress):
         result = BuildResult(languages=[lang.code for lang in languages])
         check_translations(project, paths, languages, result)
-        cache.new_build()  # the package version, once, before the workers fork
         try:
             with staging(paths), source_date(project.site.edition), Pool(progress) as pool:
                 plan = Plan(paths, project, site_url, languages, result, pool)
@@ -89,6 +92,7 @@ def build(paths: Paths, site_url: str | None = None, languages: tuple[Language, 
         finally:
             progress.finish()
         publish(paths)
+        parsed.save()
     result.seconds = time.monotonic() - started
     return result
 

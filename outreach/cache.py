@@ -259,6 +259,44 @@ def model_version(project) -> str:
     return content_version(project.site.edition, json.dumps(fingerprint(project), ensure_ascii=False))
 
 
+class ParsedTexts:
+    """The markup of every text a build parsed (markup.parse), kept for the next build in the cache folder:
+    one file per parser (the package version and markdown-it-py's), so a changed parser starts afresh. A build
+    that changes one sentence then parses that sentence, not the five languages' thousands of texts."""
+
+    def __init__(self, folder: Path):
+        self.folder = folder
+        self.path = folder / f"markup-{digest('markup', package_version(), tools('markdown-it-py'))[:16]}.json"
+        self.known = 0
+
+    def load(self) -> None:
+        from . import markup
+
+        try:
+            stored = json.loads(self.path.read_text(encoding="utf-8"))
+            markup.remember({(text, bool(rich)): markup.from_data(blocks) for text, rich, blocks in stored})
+        except (OSError, ValueError, TypeError, IndexError):  # none yet, or not whole: parse afresh
+            pass
+        self.known = len(markup.parsed())
+
+    def save(self) -> None:
+        """Write what this process has parsed, when it has parsed something new (the other parsers' files go)."""
+        from . import markup
+
+        found = markup.parsed()
+        if len(found) <= self.known:
+            return
+        self.folder.mkdir(parents=True, exist_ok=True)
+        data = [[text, rich, markup.to_data(blocks)] for (text, rich), blocks in found.items()]
+        tmp = self.path.with_name(f"{self.path.name}.{os.getpid()}.tmp")
+        tmp.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+        tmp.replace(self.path)
+        for other in self.folder.glob("markup-*.json"):
+            if other != self.path:
+                other.unlink(missing_ok=True)
+        self.known = len(found)
+
+
 class KeyStore:
     """The keys of the published outputs (``build/.cache/keys``) and of the ones being staged."""
 

@@ -15,7 +15,6 @@ translator who drops a ``*`` is told where.
 
 from __future__ import annotations
 
-import functools
 import html
 import re
 from dataclasses import dataclass
@@ -276,12 +275,50 @@ def _list(text: _Text, tokens: list[Token], start: int) -> tuple[Block, int]:
     return Block("ul" if opener.type == "bullet_list_open" else "ol", tuple(items)), index + 1
 
 
-@functools.lru_cache(maxsize=8192)
+_PARSED: dict[tuple[str, bool], tuple[Block, ...]] = {}
+PARSED_LIMIT = 50_000  # texts kept in a process (a long ``serve`` session parses every version of a text)
+
+
 def parse(text: str, rich: bool) -> tuple[Block, ...]:
     """Parse a field. ``rich`` allows paragraphs and lists; otherwise one line of inline text.
 
-    Pure and returning immutable blocks, so results are cached: the same texts are parsed by
-    validation, the checks, the web pages and the PDFs."""
+    Pure and returning immutable blocks, so results are kept: the same texts are parsed by validation, the
+    checks, the web pages and the PDFs, and by the next build (``parsed``, ``remember``)."""
+    found = _PARSED.get((text, rich))
+    if found is None:
+        found = _parse(text, rich)
+        if len(_PARSED) >= PARSED_LIMIT:
+            _PARSED.clear()
+        _PARSED[(text, rich)] = found
+    return found
+
+
+def parsed() -> dict[tuple[str, bool], tuple[Block, ...]]:
+    """Every text parsed (or remembered) in this process, and its blocks."""
+    return _PARSED
+
+
+def remember(results: dict[tuple[str, bool], tuple[Block, ...]]) -> None:
+    """Take the blocks of texts parsed before (by the same parser: cache.ParsedTexts keys them on it)."""
+    _PARSED.update(results)
+
+
+def to_data(blocks: tuple[Block, ...]) -> list:
+    """Blocks as plain lists and strings (JSON), read back by ``from_data``."""
+    def span(item: Span) -> list:
+        return [item.tag, [span(child) for child in item.children], item.text, item.href]
+
+    return [[block.tag, [[span(inline) for inline in item] for item in block.items]] for block in blocks]
+
+
+def from_data(data: list) -> tuple[Block, ...]:
+    def span(item: list) -> Span:
+        return Span(item[0], tuple(span(child) for child in item[1]), item[2], item[3])
+
+    return tuple(Block(tag, tuple(tuple(span(inline) for inline in item) for item in items)) for tag, items in data)
+
+
+def _parse(text: str, rich: bool) -> tuple[Block, ...]:
     source = _Text(text)
     tokens = MARKDOWN.parse(text.strip())
     blocks: list[Block] = []

@@ -9,6 +9,7 @@ the same notices, written once in ``templates/notices.j2``.
 from __future__ import annotations
 
 import html
+import os
 import re
 import sys
 from functools import cached_property
@@ -110,25 +111,44 @@ def _column(line: str, message: str) -> int:
 
 
 class CompiledTemplates(jinja2.BytecodeCache):
-    """Compiled templates, kept for the life of the process. Every build and every ``outreach serve`` rebuild
-    makes new environments (ours, and the site generator's for its theme); without this each one compiles its
-    templates again, which is a third of the time a one-language site takes. Jinja keys a template by name and
-    file and checks the checksum of its source, so an edited template is compiled anew."""
+    """Compiled templates, kept for the life of the process and, once a build names its cache folder
+    (``keep_compiled``), in that folder for the next build and its worker processes. Every build and every
+    ``outreach serve`` rebuild makes new environments (ours, and the site generator's for its theme); without
+    this each one compiles its templates again, which is a third of the time a one-language site takes. Jinja
+    keys a template by name and file and checks the checksum of its source (and its own and Python's version
+    in a stored one), so an edited template is compiled anew."""
 
     def __init__(self):
         self.compiled: dict[str, bytes] = {}
+        self.folder: Path | None = None
 
     def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
         code = self.compiled.get(bucket.key)
+        if code is None and self.folder is not None:
+            try:
+                code = (self.folder / bucket.key).read_bytes()
+            except OSError:
+                return
         if code is not None:
-            bucket.bytecode_from_string(code)
+            bucket.bytecode_from_string(code)  # leaves the bucket empty when Jinja or Python differ
 
     def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        self.compiled[bucket.key] = bucket.bytecode_to_string()
+        code = self.compiled[bucket.key] = bucket.bytecode_to_string()
+        if self.folder is not None:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            tmp = self.folder / f"{bucket.key}.{os.getpid()}.tmp"
+            tmp.write_bytes(code)
+            tmp.replace(self.folder / bucket.key)
 
 
 COMPILED = CompiledTemplates()  # our environments' (they are all made alike, by ``environment``)
 THEME_COMPILED = CompiledTemplates()  # the site generator's theme environment's (site_hooks.on_env)
+
+
+def keep_compiled(folder: Path) -> None:
+    """Keep compiled templates in ``folder`` too (the build's cache), for the next build."""
+    COMPILED.folder = folder / "ours"
+    THEME_COMPILED.folder = folder / "theme"
 
 
 def environment() -> jinja2.Environment:

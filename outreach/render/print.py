@@ -598,15 +598,49 @@ def render_pdf(source: PrintSource, target: Path | None, base_url: Path, key: st
     if tail:
         back = render(tail)
         document = document.copy([*document.pages, *back.pages])
-    if target is not None:
-        document.write_pdf(target, pdf_variant=PDF_VARIANT)
-        stable_document_id(target, key)
     if screen:
         with element_languages():
             document.write_pdf(screen, pdf_variant=SCREEN_VARIANT)
+        if target is not None:  # the press file from the same bytes: one PDF written, not two
+            shutil.copyfile(screen, target)
+            press_variant(target, document, key)
         crop_to_trim(screen)
         stable_document_id(screen, key)
+    elif target is not None:
+        document.write_pdf(target, pdf_variant=PDF_VARIANT)
+        stable_document_id(target, key)
     return []
+
+
+XMP_HEADER = b'<?xpacket begin="\xef\xbb\xbf" id="W5M0MpCehiHzreSzNTczkc9d"?>\n<x:xmpmeta xmlns:x="adobe:ns:meta/">'
+XMP_FOOTER = b"</x:xmpmeta>\n<?xpacket end=\"r\"?>"
+
+
+def press_variant(path: Path, document, key: str) -> None:
+    """Make a copy of the tagged screen PDF what WeasyPrint writes for PDF/X-4: its metadata (WeasyPrint's own
+    PDF/X-4 XMP, the document id derived from ``key``), trapping stated, PDF 1.6; and no structure tree, which
+    guides a reader, not a press (the marked content it pointed to stays, as PDF/X allows). The drawing is the
+    screen PDF's: the same layout, the same CMYK colours and fonts (the press checks in pack.py follow)."""
+    xmp = document.metadata.generate_rdf_metadata("x", 4, "PDF/X-4")
+    content = b"\n".join((XMP_HEADER, xmp, *document.metadata.xmp_metadata, XMP_FOOTER))
+    content = RANDOM_DOCUMENT_ID.sub(f"xmp.did:{uuid.UUID(key[:32])}".encode(), content)
+    with pikepdf.open(path, allow_overwriting_input=True) as pdf:
+        pdf.Root.Metadata = pdf.make_stream(content, Type=pikepdf.Name.Metadata, Subtype=pikepdf.Name.XML)
+        pdf.docinfo["/Trapped"] = pikepdf.Name("/False")
+        for name in ("/StructTreeRoot", "/MarkInfo"):
+            if name in pdf.Root:
+                del pdf.Root[name]
+        for page in pdf.pages:
+            for name in ("/StructParents", "/Tabs"):
+                if name in page.obj:
+                    del page.obj[name]
+            for annotation in page.obj.get("/Annots", []):
+                if "/StructParent" in annotation:
+                    del annotation["/StructParent"]
+        if "/ID" in pdf.trailer:
+            del pdf.trailer["/ID"]
+        pdf.save(path, deterministic_id=True, compress_streams=False, force_version="1.6",
+                 stream_decode_level=pikepdf.StreamDecodeLevel.none)
 
 
 SCREEN_VARIANT = "pdf/ua-1"  # tagged: structure, reading order, alternative texts, languages
