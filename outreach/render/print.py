@@ -621,8 +621,13 @@ def press_variant(path: Path, document, key: str) -> None:
     PDF/X-4 XMP, the document id derived from ``key``), trapping stated, PDF 1.6; and no structure tree, which
     guides a reader, not a press (the marked content it pointed to stays, as PDF/X allows). The drawing is the
     screen PDF's: the same layout, the same CMYK colours and fonts (the press checks in pack.py follow)."""
-    xmp = document.metadata.generate_rdf_metadata("x", 4, "PDF/X-4")
-    content = b"\n".join((XMP_HEADER, xmp, *document.metadata.xmp_metadata, XMP_FOOTER))
+    metadata = document.metadata
+    if not metadata.modified:  # PDF/X-4 dates its metadata: the source date (else now), as WeasyPrint would
+        stamp = int(os.environ.get("SOURCE_DATE_EPOCH", "0")) or None
+        metadata.modified = dt.datetime.fromtimestamp(stamp or dt.datetime.now().timestamp(), dt.timezone.utc) \
+            .strftime("%Y-%m-%dT%H:%M:%SZ")
+    xmp = metadata.generate_rdf_metadata("x", 4, "PDF/X-4")
+    content = b"\n".join((XMP_HEADER, xmp, *metadata.xmp_metadata, XMP_FOOTER))
     content = RANDOM_DOCUMENT_ID.sub(f"xmp.did:{uuid.UUID(key[:32])}".encode(), content)
     with pikepdf.open(path, allow_overwriting_input=True) as pdf:
         pdf.Root.Metadata = pdf.make_stream(content, Type=pikepdf.Name.Metadata, Subtype=pikepdf.Name.XML)
