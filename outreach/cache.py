@@ -121,6 +121,14 @@ def font_files(languages) -> list[str]:
                      for family in fonts.families(language) for style in fonts.STYLES)
 
 
+def write_whole(path: Path, data: bytes | str) -> None:
+    """Write a file whole or not at all: into a file of this process beside it, then renamed over it, so that
+    neither a reader nor another process writing the same file meets half of it."""
+    tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+    tmp.write_bytes(data if isinstance(data, bytes) else data.encode("utf-8"))
+    tmp.replace(path)
+
+
 def digest(*parts) -> str:
     """A digest of strings, bytes and paths (a path stands for its bytes), each length-prefixed."""
     hasher = hashlib.sha256()
@@ -288,9 +296,7 @@ class ParsedTexts:
             return
         self.folder.mkdir(parents=True, exist_ok=True)
         data = [[text, rich, markup.to_data(blocks)] for (text, rich), blocks in found.items()]
-        tmp = self.path.with_name(f"{self.path.name}.{os.getpid()}.tmp")
-        tmp.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
-        tmp.replace(self.path)
+        write_whole(self.path, json.dumps(data, ensure_ascii=False, separators=(",", ":")))
         for other in self.folder.glob("markup-*.json"):
             if other != self.path:
                 other.unlink(missing_ok=True)
@@ -333,6 +339,4 @@ class Timings:
     def save(self, measured: dict[str, float]) -> None:
         self.seconds.update({name: round(value, 3) for name, value in measured.items()})
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = self.path.with_name(f"{self.path.name}.{os.getpid()}.tmp")
-        tmp.write_text(json.dumps(self.seconds, indent=0, sort_keys=True))
-        tmp.replace(self.path)
+        write_whole(self.path, json.dumps(self.seconds, indent=0, sort_keys=True))

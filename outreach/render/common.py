@@ -9,7 +9,6 @@ the same notices, written once in ``templates/notices.j2``.
 from __future__ import annotations
 
 import html
-import os
 import re
 import sys
 from functools import cached_property
@@ -135,10 +134,10 @@ class CompiledTemplates(jinja2.BytecodeCache):
     def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
         code = self.compiled[bucket.key] = bucket.bytecode_to_string()
         if self.folder is not None:
+            from ..cache import write_whole
+
             self.folder.mkdir(parents=True, exist_ok=True)
-            tmp = self.folder / f"{bucket.key}.{os.getpid()}.tmp"
-            tmp.write_bytes(code)
-            tmp.replace(self.folder / bucket.key)
+            write_whole(self.folder / bucket.key, code)
 
 
 COMPILED = CompiledTemplates()  # our environments' (they are all made alike, by ``environment``)

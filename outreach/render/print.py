@@ -25,6 +25,7 @@ import segno
 from markupsafe import Markup
 
 from ..cache import pdf_key  # noqa: F401 (what a PDF is made from; the key of the PDF cache)
+from ..cache import write_whole
 from ..errors import Diagnostic, Location, OutreachError, display_path
 from ..i18n.formatting import format_fact
 from .. import languages as language_data
@@ -487,9 +488,7 @@ class FitStore:
         self.folder.mkdir(parents=True, exist_ok=True)
         for part, key in self.keys.items():
             if part not in known:
-                tmp = self.folder / f"{key}.{os.getpid()}.tmp"
-                tmp.write_text(chosen.get(part, ""), encoding="utf-8")
-                tmp.replace(self.folder / key)
+                write_whole(self.folder / key, chosen.get(part, ""))
 
 
 def layout_diagnostics(source: PrintSource, label: str, found: list[tuple]) -> list[Diagnostic]:
@@ -721,9 +720,7 @@ def write_cached(source: PrintSource, target: Path | None, base_url: Path, cache
                 tmp = kept.with_name(f"{kept.name}.{os.getpid()}.tmp")
                 shutil.copyfile(made, tmp)
                 tmp.replace(kept)
-        tmp = cached_warnings.with_name(f"{cached_warnings.name}.{os.getpid()}.tmp")
-        tmp.write_text(json.dumps(warnings, ensure_ascii=False), encoding="utf-8")
-        tmp.replace(cached_warnings)
+        write_whole(cached_warnings, json.dumps(warnings, ensure_ascii=False))
     return problems, True, warnings
 
 
