@@ -35,7 +35,7 @@ from .pool import Pool
 from .products import source_date
 from .progress import Progress
 from .publish import finish, publish, staging, write_joining_pages
-from .render import common, web
+from .render import common, linebreak, web
 from .validate import load_project
 
 
@@ -64,7 +64,7 @@ def build(paths: Paths, site_url: str | None = None, languages: tuple[Language, 
     started = time.monotonic()
     progress.stage("reading the content and the catalogs")
     cache.new_build()  # the package version, once, before the workers fork
-    common.keep_compiled(paths.cache / "templates")  # compiled once, for this build's processes and the next
+    keep_between_builds(paths.cache)
     parsed = cache.ParsedTexts(paths.cache)
     parsed.load()
     project = load_project(paths.content)  # also makes content/languages.yaml the languages (LANGUAGES)
@@ -95,6 +95,17 @@ def build(paths: Paths, site_url: str | None = None, languages: tuple[Language, 
         parsed.save()
     result.seconds = time.monotonic() - started
     return result
+
+
+def keep_between_builds(folder: Path) -> None:
+    """What a build works out that the next one may take as it is, kept in the cache ``folder``: compiled
+    templates (ours and the theme's), and print HTML with its line breaks marked. Both are keyed on all that
+    makes them (a template: its source, and the environments that compile it, i.e. the package and the site
+    generator; linebreak: its inputs), so a changed input is worked out anew."""
+    compilers = cache.digest("templates", cache.package_version(), cache.tools("jinja2", *web.PACKAGES))[:16]
+    common.COMPILED.folder = folder / "templates" / compilers / "ours"
+    common.THEME_COMPILED.folder = folder / "templates" / compilers / "theme"
+    linebreak.MARKED.folder = folder / "breaks"
 
 
 def check_translations(project: Project, paths: Paths, languages, result: BuildResult) -> None:

@@ -139,6 +139,8 @@ def plan_print(plan: Plan) -> None:
             continue
         if press_product is None:
             jobs.append(plan_screen(plan, job, source, links))
+            if jobs[-1]:
+                plan.pool.start()  # the workers' imports overlap the rest of the print HTML
             continue
         titles = {lang.code: print_lz[lang.code].plain(job.document.title) for lang in job.languages}
         state = project.state(job.document)
@@ -152,6 +154,7 @@ def plan_print(plan: Plan) -> None:
             plan.result.packs_reused += 1
             plan.result.pdfs_reused += 1
             continue
+        plan.pool.start()  # the workers' imports overlap the rest of the print HTML
         press = staging / "packs" / stem / f"{stem}.press.pdf"
         label = f"{job.filename} ({'+'.join(lang.code for lang in job.languages)})"
         plan.print_jobs[job.filename] = f"print {stem}"

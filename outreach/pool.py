@@ -94,9 +94,9 @@ def _call(func: Callable, args: tuple) -> Outcome:
 
 class Pool:
     """Worker processes, and the jobs given to them as the build finds them (``add``): a job starts as soon
-    as a worker is free and the jobs it needs are done, the longest ready one first. The workers start with
-    the first job, so that their imports overlap the main process's work; a build with nothing to make
-    starts none."""
+    as a worker is free and the jobs it needs are done, the longest ready one first. The workers start when
+    the build first knows it has something to make (``start``) or with the first job, so that their imports
+    overlap the main process's work; a build with nothing to make starts none."""
 
     def __init__(self, progress: Progress, workers: int | None = None):
         self.progress = progress
@@ -115,14 +115,21 @@ class Pool:
         if self._executor is not None:
             self._executor.shutdown(wait=True, cancel_futures=True)
 
+    def start(self) -> None:
+        """Start the workers now (they import the slow libraries while the caller prepares the jobs); a pool
+        that is never given a job need not start them."""
+        if self._executor is None:
+            self._executor = concurrent.futures.ProcessPoolExecutor(
+                self.workers, mp_context=multiprocessing.get_context("fork"), initializer=_warm_up)
+            for _ in range(self.workers):  # a process is forked for each task submitted while none is idle
+                self._executor.submit(int)
+
     def add(self, job: Job) -> None:
         """Queue a job (the jobs it waits for must have been added before); it may start at once."""
         missing = set(job.after) - self.names
         if missing or job.name in self.names:
             raise ValueError(f"job {job.name}: unknown jobs {sorted(missing)} or a second job of that name")
-        if self._executor is None:
-            self._executor = concurrent.futures.ProcessPoolExecutor(
-                self.workers, mp_context=multiprocessing.get_context("fork"), initializer=_warm_up)
+        self.start()
         self.names.add(job.name)
         self.pending[job.name] = job
         self.progress.job_added(job)

@@ -110,8 +110,8 @@ def _column(line: str, message: str) -> int:
 
 
 class CompiledTemplates(jinja2.BytecodeCache):
-    """Compiled templates, kept for the life of the process and, once a build names its cache folder
-    (``keep_compiled``), in that folder for the next build and its worker processes. Every build and every
+    """Compiled templates, kept for the life of the process and, once a build names a folder of its cache
+    (build.keep_between_builds), in that folder for the next build and its worker processes. Every build and every
     ``outreach serve`` rebuild makes new environments (ours, and the site generator's for its theme); without
     this each one compiles its templates again, which is a third of the time a one-language site takes. Jinja
     keys a template by name and file and checks the checksum of its source (and its own and Python's version
@@ -144,10 +144,6 @@ COMPILED = CompiledTemplates()  # our environments' (they are all made alike, by
 THEME_COMPILED = CompiledTemplates()  # the site generator's theme environment's (site_hooks.on_env)
 
 
-def keep_compiled(folder: Path) -> None:
-    """Keep compiled templates in ``folder`` too (the build's cache), for the next build."""
-    COMPILED.folder = folder / "ours"
-    THEME_COMPILED.folder = folder / "theme"
 
 
 def environment() -> jinja2.Environment:

@@ -33,6 +33,7 @@ from __future__ import annotations
 import functools
 import html
 import re
+from pathlib import Path
 
 from .. import languages
 
@@ -157,6 +158,35 @@ class _Element:
 
     def __init__(self, tag: str, lang: str, phrases: bool, display: bool = False):
         self.tag, self.lang, self.phrases, self.display = tag, lang, phrases, display
+
+
+class MarkedDocuments:
+    """``mark_breaks``, its results kept in ``folder`` (set by the build: its cache) by the digest of all it
+    reads: the document, the names and terms, the languages' settings, the segmenters, the package. A build
+    that changes one chapter marks one document again, not fifty."""
+
+    def __init__(self):
+        self.folder: Path | None = None
+
+    def __call__(self, document: str, names: tuple[str, ...] = (), terms: tuple[str, ...] = ()) -> str:
+        if self.folder is None:
+            return mark_breaks(document, names, terms)
+        from ..cache import digest, package_version, tools, write_whole
+
+        key = digest("breaks", package_version(), tools("budoux", "jieba"), repr(languages.LANGUAGES),
+                     "\n".join(names), "\n".join(terms), document)
+        path = self.folder / key
+        try:
+            return path.read_text(encoding="utf-8")
+        except OSError:
+            pass
+        marked = mark_breaks(document, names, terms)
+        self.folder.mkdir(parents=True, exist_ok=True)
+        write_whole(path, marked)
+        return marked
+
+
+MARKED = MarkedDocuments()
 
 
 def mark_breaks(document: str, names: tuple[str, ...] = (), terms: tuple[str, ...] = ()) -> str:

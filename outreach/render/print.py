@@ -33,7 +33,7 @@ from ..languages import LANGUAGES, TARGETS, Language, source
 from ..model import Fact, Project, iter_texts
 from . import justify, palette
 from .common import TEMPLATES, Localizer
-from .linebreak import mark_breaks
+from .linebreak import MARKED
 
 PRINT_CSS = TEMPLATES / "print"
 # The CMYK output intent: Ghostscript's CMYK profile, from Debian's libgs-common.
@@ -238,8 +238,8 @@ def print_html(job: PrintJob, project: Project, localizers: dict[str, Localizer]
     source = kinds.of(job.document).print(job, project, localizers, page_url)
     terms = tuple(term.vi for term in project.glossary)  # kept whole in Vietnamese headings
     location = getattr(job.document, "location", None)
-    return PrintSource(mark_breaks(source.html, project.names, terms),
-                       tuple(mark_breaks(tail, project.names, terms) for tail in source.tails), texts=source.texts,
+    return PrintSource(MARKED(source.html, project.names, terms),
+                       tuple(MARKED(tail, project.names, terms) for tail in source.tails), texts=source.texts,
                        origin=display_path(location.path) if location else "")
 
 
