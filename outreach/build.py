@@ -102,7 +102,7 @@ def keep_between_builds(folder: Path) -> None:
     templates (ours and the theme's), and print HTML with its line breaks marked. Both are keyed on all that
     makes them (a template: its source, and the environments that compile it, i.e. the package and the site
     generator; linebreak: its inputs), so a changed input is worked out anew."""
-    compilers = cache.digest("templates", cache.package_version(), cache.tools("jinja2", *web.PACKAGES))[:16]
+    compilers = cache.templates_key()
     common.COMPILED.folder = folder / "templates" / compilers / "ours"
     common.THEME_COMPILED.folder = folder / "templates" / compilers / "theme"
     linebreak.MARKED.folder = folder / "breaks"

@@ -12,6 +12,9 @@ after parsing, never from the bytes of a source file:
     screen PDF     its PDF's key (a kind without a press product)
     part spacing   the HTML of one part of a print document, the document's stylesheets, its fonts, the PDF
                    tools (the spacing chosen for the part: render/print.py, fit_parts)
+    line breaks    a print document, the names and terms kept whole, the languages' settings, the segmenters
+    templates      the package, Jinja and the site generator (compiled templates; Jinja checks each source)
+    parsed texts   the package and markdown-it-py (the blocks of every text parsed, by the text)
     site           its generated Markdown, assets and configuration (the pages, navigation, theme strings:
                    the documents, facts, glossary and catalog entries of its language), the base site
                    configuration as data, the theme overrides, the edition date; the site generator and its
@@ -188,6 +191,23 @@ def fit_keys(source, languages) -> tuple[tuple[str, str], ...]:
         return ()
     around = digest("fit", package_version(), tools(*PDF_TOOLS), *font_files(languages), context)
     return tuple((part, digest(around, html)) for part, html in parts)
+
+
+def breaks_key(document: str, names: tuple[str, ...], terms: tuple[str, ...]) -> str:
+    """A print document with its line breaks marked (render/linebreak.py): the document, the names and terms
+    kept whole, the languages' settings, the segmenters, the package version."""
+    from . import languages
+
+    return digest("breaks", package_version(), tools("budoux", "jieba"), repr(languages.LANGUAGES),
+                  "\n".join(names), "\n".join(terms), document)
+
+
+def templates_key() -> str:
+    """Compiled templates: what compiles them (the package's environment, the site generator's for its theme,
+    Jinja); each template is checked against its source by Jinja itself."""
+    from .render.web import PACKAGES
+
+    return digest("templates", package_version(), tools("jinja2", *PACKAGES))[:16]
 
 
 def pack_key(pdf: str, state: str, titles: dict[str, str], version: str, readme: Path, kind: str,

@@ -375,6 +375,21 @@ def test_a_part_keeps_the_spacing_chosen_for_it_and_the_pdf_is_the_one_a_clean_b
     assert again == clean and again != first
 
 
+def test_a_document_with_its_breaks_marked_is_kept_by_all_it_is_made_from(tmp_path):
+    from outreach.render.linebreak import MarkedDocuments
+
+    marked = MarkedDocuments()
+    marked.folder = tmp_path
+    html = '<html lang="ko"><body><h2>기업 안의 당 조직과 노동조합</h2><p>노동자는 교대 근무 사이에 공부합니다.</p></body></html>'
+    first = marked(html, ("Bình Phước",))
+    assert first == mark_breaks(html, ("Bình Phước",)) and first != html
+    [kept] = list(tmp_path.iterdir())
+    kept.write_text("as kept", encoding="utf-8")
+    assert marked(html, ("Bình Phước",)) == "as kept"  # the same inputs: taken from the cache
+    assert marked(html, ("Bình Dương",)) == mark_breaks(html, ("Bình Dương",))  # other names: marked anew
+    assert len(list(tmp_path.iterdir())) == 2
+
+
 def test_booklets_pad_with_notes_pages_only_to_a_multiple_of_four(bundled_build):
     root, _ = bundled_build
     for language in LANGUAGES:

@@ -171,11 +171,9 @@ class MarkedDocuments:
     def __call__(self, document: str, names: tuple[str, ...] = (), terms: tuple[str, ...] = ()) -> str:
         if self.folder is None:
             return mark_breaks(document, names, terms)
-        from ..cache import digest, package_version, tools, write_whole
+        from ..cache import breaks_key, write_whole
 
-        key = digest("breaks", package_version(), tools("budoux", "jieba"), repr(languages.LANGUAGES),
-                     "\n".join(names), "\n".join(terms), document)
-        path = self.folder / key
+        path = self.folder / breaks_key(document, names, terms)
         try:
             return path.read_text(encoding="utf-8")
         except OSError:
