@@ -462,7 +462,8 @@ def fit_parts(html: str, document, render, known: dict[str, str] | None = None):
             lines = ends.get(part, FIT_LINES + 1000)  # the part now fits on fewer pages: no last page to fill
             if lines > best[part][1]:
                 best[part] = (fit, lines)
-    return layout({part: fit for part, (fit, _) in best.items() if fit}), {part: fit for part, (fit, _) in best.items()}
+    choice = {part: fit for part, (fit, _) in best.items()}
+    return layout({part: fit for part, fit in choice.items() if fit}), choice
 
 
 class FitStore:
