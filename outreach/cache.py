@@ -288,39 +288,51 @@ def model_version(project) -> str:
 
 
 class ParsedTexts:
-    """The markup of every text a build parsed (markup.parse), kept for the next build in the cache folder:
-    one file per parser (the package version and markdown-it-py's), so a changed parser starts afresh. A build
-    that changes one sentence then parses that sentence, not the five languages' thousands of texts."""
+    """The markup of the texts a build parsed (markup.parse), kept for the next build in the cache folder: one
+    file per parser (the package version and markdown-it-py's), so a changed parser starts afresh. A build
+    that changes one sentence then parses that sentence, not the five languages' thousands of texts. The file
+    holds the texts of the last build only, so it does not grow with every edit."""
+
+    # the file as this process last read or wrote it, and the texts it holds (``serve`` builds again and again)
+    _seen: dict[Path, tuple[tuple[int, int], frozenset]] = {}
 
     def __init__(self, folder: Path):
         self.folder = folder
         self.path = folder / f"markup-{digest('markup', package_version(), tools('markdown-it-py'))[:16]}.json"
-        self.known = 0
+
+    def _stamp(self) -> tuple[int, int]:
+        stat = self.path.stat()
+        return stat.st_mtime_ns, stat.st_size
 
     def load(self) -> None:
         from . import markup
 
+        stored: dict = {}
         try:
-            stored = json.loads(self.path.read_text(encoding="utf-8"))
-            markup.remember({(text, bool(rich)): markup.from_data(blocks) for text, rich, blocks in stored})
+            stamp = self._stamp()
+            if ParsedTexts._seen.get(self.path, ((), None))[0] != stamp:
+                data = json.loads(self.path.read_text(encoding="utf-8"))
+                stored = {(text, bool(rich)): markup.from_data(blocks) for text, rich, blocks in data}
+                ParsedTexts._seen[self.path] = (stamp, frozenset(stored))
         except (OSError, ValueError, TypeError, IndexError):  # none yet, or not whole: parse afresh
-            pass
-        self.known = len(markup.parsed())
+            ParsedTexts._seen.pop(self.path, None)
+        markup.remember(stored)
 
     def save(self) -> None:
-        """Write what this process has parsed, when it has parsed something new (the other parsers' files go)."""
+        """Write the texts this build asked for, when they are not the ones the file holds (the other parsers'
+        files go)."""
         from . import markup
 
-        found = markup.parsed()
-        if len(found) <= self.known:
+        used = markup.used()
+        if frozenset(used) == ParsedTexts._seen.get(self.path, ((), None))[1]:
             return
         self.folder.mkdir(parents=True, exist_ok=True)
-        data = [[text, rich, markup.to_data(blocks)] for (text, rich), blocks in found.items()]
+        data = [[text, rich, markup.to_data(blocks)] for (text, rich), blocks in used.items()]
         write_whole(self.path, json.dumps(data, ensure_ascii=False, separators=(",", ":")))
+        ParsedTexts._seen[self.path] = (self._stamp(), frozenset(used))
         for other in self.folder.glob("markup-*.json"):
             if other != self.path:
                 other.unlink(missing_ok=True)
-        self.known = len(found)
 
 
 class KeyStore:

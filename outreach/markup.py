@@ -277,30 +277,36 @@ def _list(text: _Text, tokens: list[Token], start: int) -> tuple[Block, int]:
 
 _PARSED: dict[tuple[str, bool], tuple[Block, ...]] = {}
 PARSED_LIMIT = 50_000  # texts kept in a process (a long ``serve`` session parses every version of a text)
+_USED: set[tuple[str, bool]] = set()  # the texts asked for since ``remember``
 
 
 def parse(text: str, rich: bool) -> tuple[Block, ...]:
     """Parse a field. ``rich`` allows paragraphs and lists; otherwise one line of inline text.
 
     Pure and returning immutable blocks, so results are kept: the same texts are parsed by validation, the
-    checks, the web pages and the PDFs, and by the next build (``parsed``, ``remember``)."""
-    found = _PARSED.get((text, rich))
+    checks, the web pages and the PDFs, and by the next build (``remember``, ``used``)."""
+    key = (text, rich)
+    _USED.add(key)
+    found = _PARSED.get(key)
     if found is None:
         found = _parse(text, rich)
         if len(_PARSED) >= PARSED_LIMIT:
             _PARSED.clear()
-        _PARSED[(text, rich)] = found
+        _PARSED[key] = found
     return found
 
 
-def parsed() -> dict[tuple[str, bool], tuple[Block, ...]]:
-    """Every text parsed (or remembered) in this process, and its blocks."""
-    return _PARSED
-
-
 def remember(results: dict[tuple[str, bool], tuple[Block, ...]]) -> None:
-    """Take the blocks of texts parsed before (by the same parser: cache.ParsedTexts keys them on it)."""
+    """Take the blocks of texts parsed before (by the same parser: cache.ParsedTexts keys them on it), and
+    start counting the texts asked for afresh."""
     _PARSED.update(results)
+    _USED.clear()
+
+
+def used() -> dict[tuple[str, bool], tuple[Block, ...]]:
+    """The texts asked for since ``remember`` (a build's), and their blocks: what the next build will ask
+    for, but the texts that changed."""
+    return {key: _PARSED[key] for key in _USED if key in _PARSED}
 
 
 def to_data(blocks: tuple[Block, ...]) -> list:

@@ -154,3 +154,31 @@ def test_the_same_stray_marker_on_a_later_line_is_found_there(tmp_path):
         "[markup.emphasis]",
         "          - Hai **ba.",
         "                ^"]
+
+
+def test_a_build_keeps_the_texts_it_parsed_for_the_next_one_and_only_those(tmp_path, monkeypatch):
+    import json
+
+    from outreach import cache
+
+    monkeypatch.setattr(cache.ParsedTexts, "_seen", {})
+    first = cache.ParsedTexts(tmp_path)
+    first.load()
+    blocks = markup.parse("Một **câu** có [liên kết](https://example.org/a_(b)).", False)
+    markup.parse("- một\n- hai", True)
+    first.save()
+    stored = json.loads(first.path.read_text(encoding="utf-8"))
+    assert {(text, rich) for text, rich, _ in stored} >= {
+        ("Một **câu** có [liên kết](https://example.org/a_(b)).", False), ("- một\n- hai", True)}
+    assert markup.from_data(markup.to_data(blocks)) == blocks
+
+    # the next build (another process: nothing parsed yet) takes them as they were, without parsing them
+    monkeypatch.setattr(markup, "_PARSED", {})
+    monkeypatch.setattr(cache.ParsedTexts, "_seen", {})
+    second = cache.ParsedTexts(tmp_path)
+    second.load()
+    monkeypatch.setattr(markup, "_parse", lambda text, rich: pytest.fail(f"parsed again: {text!r}"))
+    assert markup.parse("Một **câu** có [liên kết](https://example.org/a_(b)).", False) == blocks
+    second.save()  # this build asked for one text: the file keeps that one, not every text ever parsed
+    assert [(text, rich) for text, rich, _ in json.loads(second.path.read_text(encoding="utf-8"))] == [
+        ("Một **câu** có [liên kết](https://example.org/a_(b)).", False)]
