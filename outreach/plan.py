@@ -123,7 +123,6 @@ def plan_print(plan: Plan) -> None:
             print_lz[lang.code].fallbacks.clear()
             print_lz[lang.code].missing_ui.clear()
         source = print_render.print_html(job, project, print_lz, page_url)
-        source = dataclasses.replace(source, fit_keys=cache.fit_keys(source, job.languages))
         blocking = blocked_entries(job, print_lz, paths)
         if blocking:  # the gate: a product is printed in a language only when that language is complete
             plan.result.blocked[job.filename] = len(blocking)
@@ -137,10 +136,9 @@ def plan_print(plan: Plan) -> None:
                 plan.result.kept[job.filename] = kept
                 links.append(web.PdfLink(f"pdf/{job.filename}", job.label(), job.languages, kept=kept))
             continue
+        source = dataclasses.replace(source, fit_keys=cache.fit_keys(source, job.languages))
         if press_product is None:
             jobs.append(plan_screen(plan, job, source, links))
-            if jobs[-1]:
-                plan.pool.start()  # the workers' imports overlap the rest of the print HTML
             continue
         titles = {lang.code: print_lz[lang.code].plain(job.document.title) for lang in job.languages}
         state = project.state(job.document)
@@ -180,6 +178,7 @@ def plan_screen(plan: Plan, job, source, links: list) -> Job | None:
         os.link(published, plan.staging / "pdf" / job.filename)
         plan.result.pdfs_reused += 1
         return None
+    plan.pool.start()  # the workers' imports overlap the rest of the print HTML
     label = f"{job.filename} ({'+'.join(lang.code for lang in job.languages)})"
     plan.print_jobs[job.filename] = f"print {stem}"
     args = (source, plan.staging / "pdf" / job.filename, paths.root, paths.cache / "pdf", pdf, label,

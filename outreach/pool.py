@@ -66,6 +66,17 @@ def processes() -> int:
         return max(1, os.cpu_count() or 1)
 
 
+def started(workers: int, initializer: Callable) -> concurrent.futures.ProcessPoolExecutor:
+    """Worker processes forked now, each running ``initializer`` (imports, priority) before it is needed:
+    an executor forks a process for each task submitted while none is idle, so each gets a task that does
+    nothing."""
+    executor = concurrent.futures.ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"),
+                                                      initializer=initializer)
+    for _ in range(workers):
+        executor.submit(int)
+    return executor
+
+
 def _warm_up() -> None:
     """Import the slow libraries once per worker, while the main process prepares the jobs."""
     with warnings.catch_warnings():
@@ -119,10 +130,7 @@ class Pool:
         """Start the workers now (they import the slow libraries while the caller prepares the jobs); a pool
         that is never given a job need not start them."""
         if self._executor is None:
-            self._executor = concurrent.futures.ProcessPoolExecutor(
-                self.workers, mp_context=multiprocessing.get_context("fork"), initializer=_warm_up)
-            for _ in range(self.workers):  # a process is forked for each task submitted while none is idle
-                self._executor.submit(int)
+            self._executor = started(self.workers, _warm_up)
 
     def add(self, job: Job) -> None:
         """Queue a job (the jobs it waits for must have been added before); it may start at once."""

@@ -33,6 +33,7 @@ import pikepdf
 
 from .cache import profile_key
 from .errors import Diagnostic, Location, OutreachError
+from .render.print import save_as_written
 
 REGISTRY = "http://www.color.org"
 CHARACTERISATIONS = Path("/usr/share/color/icc")  # Debian's icc-profiles-free
@@ -142,9 +143,7 @@ def finish(path: Path, condition: PrintingCondition) -> None:
             OutputCondition=pikepdf.String(condition.description),
             RegistryName=pikepdf.String(REGISTRY), Info=pikepdf.String(condition.description),
             DestOutputProfile=pdf.make_indirect(stream))])
-        # uncompressed streams stay so: PDF/X-4 wants the XMP metadata readable as it is
-        pdf.save(path, deterministic_id=True, compress_streams=False,
-                 stream_decode_level=pikepdf.StreamDecodeLevel.none)
+        save_as_written(pdf, path)  # uncompressed streams stay so: PDF/X-4 wants the XMP metadata readable
 
 
 BOXES = ("/MediaBox", "/CropBox", "/BleedBox", "/TrimBox", "/ArtBox")

@@ -35,6 +35,7 @@ from pathlib import Path
 from . import kinds, markup
 from .errors import OutreachError
 from .languages import LANGUAGES, Language
+from .pool import started
 from .render import print as print_render
 from .render import web
 from .render.common import TEMPLATES
@@ -364,8 +365,7 @@ class Builder:
         """The preview's worker process, started at once so that it imports WeasyPrint while the sites build;
         it runs below the build thread (the page being looked at comes first)."""
         if self.pool is None:
-            self.pool = concurrent.futures.ProcessPoolExecutor(1, initializer=_preview_worker)
-            self.pool.submit(int)
+            self.pool = started(1, _preview_worker)
         return self.pool
 
     def wait_for(self, future: concurrent.futures.Future):

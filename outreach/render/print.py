@@ -248,6 +248,13 @@ WORD_SLACK = 1 / PX_TO_MM  # 1 mm, in CSS px
 RANDOM_DOCUMENT_ID = re.compile(rb"xmp\.did:[0-9a-f-]{36}")
 
 
+def save_as_written(pdf: pikepdf.Pdf, path: Path, **options) -> None:
+    """Save a PDF changed in place with its streams as WeasyPrint wrote them (an uncompressed one stays so:
+    PDF/X-4 wants the XMP metadata readable), and an id derived from its bytes, so a rebuild is the same."""
+    pdf.save(path, deterministic_id=True, compress_streams=False, stream_decode_level=pikepdf.StreamDecodeLevel.none,
+             **options)
+
+
 def stable_document_id(path: Path, key: str) -> None:
     """WeasyPrint gives PDF/X-4 files a random XMP DocumentID; derive it from the input instead,
     so that a rebuild gives the same bytes."""
@@ -259,8 +266,7 @@ def stable_document_id(path: Path, key: str) -> None:
         metadata.write(RANDOM_DOCUMENT_ID.sub(stable, metadata.read_bytes()))
         if "/ID" in pdf.trailer:
             del pdf.trailer["/ID"]  # its first half was computed over the random id; qpdf derives a new one
-        pdf.save(path, deterministic_id=True, compress_streams=False,
-                 stream_decode_level=pikepdf.StreamDecodeLevel.none)
+        save_as_written(pdf, path)
 
 
 def _descendants(box):
@@ -643,9 +649,8 @@ def press_variant(path: Path, document, key: str) -> None:
                 if "/StructParent" in annotation:
                     del annotation["/StructParent"]
         if "/ID" in pdf.trailer:
-            del pdf.trailer["/ID"]
-        pdf.save(path, deterministic_id=True, compress_streams=False, force_version="1.6",
-                 stream_decode_level=pikepdf.StreamDecodeLevel.none)
+            del pdf.trailer["/ID"]  # as in stable_document_id
+        save_as_written(pdf, path, force_version="1.6")
 
 
 SCREEN_VARIANT = "pdf/ua-1"  # tagged: structure, reading order, alternative texts, languages
@@ -689,8 +694,7 @@ def crop_to_trim(path: Path) -> None:
     with pikepdf.open(path, allow_overwriting_input=True) as pdf:
         for page in pdf.pages:
             page.obj.CropBox = page.obj.TrimBox
-        pdf.save(path, deterministic_id=True, compress_streams=False,
-                 stream_decode_level=pikepdf.StreamDecodeLevel.none)
+        save_as_written(pdf, path)
 
 
 def write_cached(source: PrintSource, target: Path | None, base_url: Path, cache_dir: Path | None,
