@@ -238,6 +238,11 @@ def _font_embedded(font) -> bool:
     return descriptor is not None and any(k in descriptor for k in ("/FontFile", "/FontFile2", "/FontFile3"))
 
 
+# the operators _walk_stream reads: graphics state, colour, text position and size, drawing of text and
+# XObjects (the parser skips the others: paths, text spacing, marked content)
+WALKED = "q Q cm rg RG cs CS k K sc scn SC SCN BT Tf Tm Td TD Tj TJ ' \" Do"
+
+
 def _walk_stream(stream, resources, page_no: int, ctm, walk: Walk, seen: set) -> None:
     if resources is not None:
         for name, font in resources.get("/Font", {}).items():
@@ -263,7 +268,7 @@ def _walk_stream(stream, resources, page_no: int, ctm, walk: Walk, seen: set) ->
     tm = [1, 0, 0, 1, 0, 0]
     size = 0.0
     selected = set()
-    for operands, operator in pikepdf.parse_content_stream(stream):
+    for operands, operator in pikepdf.parse_content_stream(stream, WALKED):
         op = str(operator)
         if op == "q":
             stack.append(ctm)

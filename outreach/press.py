@@ -210,10 +210,13 @@ def _shift_destinations(pdf: pikepdf.Pdf, shifts: dict) -> None:
         names(tree.Dests)
 
 
+SELECTING = "cs CS BI ID EI"  # the operators that select a colour space (the parser skips the others)
+
+
 def _content_names(stream) -> set[str]:
     """The colour space names a content stream selects (cs, CS, inline images)."""
     used = set()
-    for operands, operator in pikepdf.parse_content_stream(stream):
+    for operands, operator in pikepdf.parse_content_stream(stream, SELECTING):
         op = str(operator)
         if op in ("cs", "CS") and operands:
             used.add(str(operands[0]))

@@ -255,18 +255,24 @@ def save_as_written(pdf: pikepdf.Pdf, path: Path, **options) -> None:
              **options)
 
 
-def stable_document_id(path: Path, key: str) -> None:
-    """WeasyPrint gives PDF/X-4 files a random XMP DocumentID; derive it from the input instead,
-    so that a rebuild gives the same bytes."""
-    with pikepdf.open(path, allow_overwriting_input=True) as pdf:
-        metadata = pdf.Root.get("/Metadata")
-        if metadata is None:
-            return
-        stable = f"xmp.did:{uuid.UUID(key[:32])}".encode()
-        metadata.write(RANDOM_DOCUMENT_ID.sub(stable, metadata.read_bytes()))
-        if "/ID" in pdf.trailer:
-            del pdf.trailer["/ID"]  # its first half was computed over the random id; qpdf derives a new one
-        save_as_written(pdf, path)
+def finisher(key: str, crop: bool = False):
+    """What changes in a PDF as WeasyPrint writes it (its ``finisher``, on the objects before they are written):
+    the XMP DocumentID that WeasyPrint makes random for PDF/X-4, derived from ``key`` instead, so that a rebuild
+    gives the same bytes; with ``crop``, each page shown at its trim size, without the bleed (a reader's PDF)."""
+    import pydyf
+
+    stable = f"xmp.did:{uuid.UUID(key[:32])}".encode()
+
+    def finish(document, pdf) -> None:
+        metadata = pdf.catalog.get("Metadata")
+        for obj in pdf.objects:
+            if crop and isinstance(obj, pydyf.Dictionary) and obj.get("Type") == "/Page" and "TrimBox" in obj:
+                obj["CropBox"] = obj["TrimBox"]
+            elif isinstance(obj, pydyf.Stream) and metadata is not None and obj.reference == metadata:
+                obj.stream = [RANDOM_DOCUMENT_ID.sub(stable, chunk) if isinstance(chunk, bytes) else chunk
+                              for chunk in obj.stream]
+
+    return finish
 
 
 def _descendants(box):
@@ -605,16 +611,14 @@ def render_pdf(source: PrintSource, target: Path | None, base_url: Path, key: st
         back = render(tail)
         document = document.copy([*document.pages, *back.pages])
     if screen:
-        with element_languages():
-            document.write_pdf(screen, pdf_variant=SCREEN_VARIANT)
+        with element_languages():  # shown at its trim size; an /ID from its bytes, as PDF/X has
+            document.write_pdf(screen, pdf_variant=SCREEN_VARIANT, pdf_identifier=True,
+                               finisher=finisher(key, crop=True))
         if target is not None:  # the press file from the same bytes: one PDF written, not two
             shutil.copyfile(screen, target)
             press_variant(target, document, key)
-        crop_to_trim(screen)
-        stable_document_id(screen, key)
     elif target is not None:
-        document.write_pdf(target, pdf_variant=PDF_VARIANT)
-        stable_document_id(target, key)
+        document.write_pdf(target, pdf_variant=PDF_VARIANT, finisher=finisher(key))
     return []
 
 
@@ -642,14 +646,14 @@ def press_variant(path: Path, document, key: str) -> None:
             if name in pdf.Root:
                 del pdf.Root[name]
         for page in pdf.pages:
-            for name in ("/StructParents", "/Tabs"):
+            for name in ("/StructParents", "/Tabs", "/CropBox"):  # the screen PDF is cropped to the trim
                 if name in page.obj:
                     del page.obj[name]
             for annotation in page.obj.get("/Annots", []):
                 if "/StructParent" in annotation:
                     del annotation["/StructParent"]
         if "/ID" in pdf.trailer:
-            del pdf.trailer["/ID"]  # as in stable_document_id
+            del pdf.trailer["/ID"]  # its first half was computed over the screen PDF; qpdf derives a new one
         save_as_written(pdf, path, force_version="1.6")
 
 
@@ -687,14 +691,6 @@ def element_languages():
         yield
     finally:
         tags._build_box_tree = original
-
-
-def crop_to_trim(path: Path) -> None:
-    """Show a screen reader's PDF at its trim size, without the bleed."""
-    with pikepdf.open(path, allow_overwriting_input=True) as pdf:
-        for page in pdf.pages:
-            page.obj.CropBox = page.obj.TrimBox
-        save_as_written(pdf, path)
 
 
 def write_cached(source: PrintSource, target: Path | None, base_url: Path, cache_dir: Path | None,
