@@ -58,6 +58,8 @@ class Kind:
     preview: bool = False  # shown page by page at /__preview/ in ``outreach serve``
     prints_contacts: bool = False  # its print carries the contacts: not approved while one is missing
     worker_facing: bool = False  # read by shift workers: the sentence-length check applies
+    kept_offline: bool = True  # its PDFs are kept when a reader keeps the language for reading offline; False:
+    # for presenters (slide decks, speaker notes), kept on a device once opened, as any page
     derive: Optional[Callable] = None  # (Project) → the documents of this kind, made from other documents
     templates: Optional[Path] = None  # a folder of its own templates (a kind from outside this package)
 
@@ -201,9 +203,10 @@ def _builtin() -> None:
                   home="story.md.j2", home_rank=40, files=MEDIA_KIT,
                   published=lambda d: not d.example))  # a template story is never published: preview only
     register(Kind("slides", Slides, page=lambda d: f"slides/{d.id}.md", web="slides.md.j2", nav=35,
-                  home="slides.md.j2", home_rank=35, print=print_render.slides_html, variants=("", "notes")))
+                  home="slides.md.j2", home_rank=35, print=print_render.slides_html, variants=("", "notes"),
+                  kept_offline=False))
     register(Kind("lecture", None, page=lambda d: f"courses/{d.id}/slides.md", pages=web.lecture_pages, nav=36,
-                  derive=lectures, print=print_render.lecture_html, variants=("", "notes")))
+                  derive=lectures, print=print_render.lecture_html, variants=("", "notes"), kept_offline=False))
 
 
 assert model  # the model module holds the classes; kinds only name them

@@ -67,6 +67,12 @@ def blocked_entries(job, localizers: dict[str, Localizer], paths: Paths) -> list
     return found
 
 
+def pdf_link(job, kept=None) -> web.PdfLink:
+    """How the pages link to a PDF; its kind says whether a reader who keeps the language keeps it too."""
+    return web.PdfLink(f"pdf/{job.filename}", job.label(), job.languages, kept=kept,
+                       offline=kinds.of(job.document).kept_offline)
+
+
 GATED = "gated"  # the key of a screen-only PDF that was not made (its kept edition, if any, is published)
 
 
@@ -134,7 +140,7 @@ def plan_print(plan: Plan) -> None:
                 plan.editions.link_kept(job.filename, staging / "pdf" / job.filename)
                 plan.pdf_keys[job.filename] = cache.kept_key(kept, plan.editions.folder / job.filename)
                 plan.result.kept[job.filename] = kept
-                links.append(web.PdfLink(f"pdf/{job.filename}", job.label(), job.languages, kept=kept))
+                links.append(pdf_link(job, kept))
             continue
         source = dataclasses.replace(source, fit_keys=cache.fit_keys(source, job.languages))
         if press_product is None:
@@ -147,7 +153,7 @@ def plan_print(plan: Plan) -> None:
         key = cache.pack_key(pdf, state, titles, version, readme, job.document.kind, blanks)
         plan.pdf_keys[job.filename] = pdf
         plan.made.append(job.filename)
-        links.append(web.PdfLink(f"pdf/{job.filename}", job.label(), job.languages))
+        links.append(pdf_link(job))
         if plan.keys.record(f"pack-{stem}", key) and reuse_pack(paths, stem, job.filename):
             plan.result.packs_reused += 1
             plan.result.pdfs_reused += 1
@@ -172,7 +178,7 @@ def plan_screen(plan: Plan, job, source, links: list) -> Job | None:
     pdf = plan.pdf_keys[job.filename] = cache.pdf_key(source, job.languages)
     plan.made.append(job.filename)
     plan.screen_only.add(job.filename)
-    links.append(web.PdfLink(f"pdf/{job.filename}", job.label(), job.languages))
+    links.append(pdf_link(job))
     published = paths.out / "pdf" / job.filename
     if plan.keys.record(f"pdf-{stem}", pdf) and published.exists():
         os.link(published, plan.staging / "pdf" / job.filename)
@@ -197,7 +203,7 @@ def link_published(plan: Plan, job, links: list) -> None:
             key = plan.paths.cache / "keys" / f"pdf-{stem}.key"
             complete = key.exists() and key.read_text() != GATED
         kept = None if complete else plan.editions.kept(job.filename)
-        links.append(web.PdfLink(f"pdf/{job.filename}", job.label(), job.languages, kept=kept))
+        links.append(pdf_link(job, kept))
 
 
 def reuse_pack(paths: Paths, stem: str, filename: str) -> bool:

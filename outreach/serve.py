@@ -35,6 +35,7 @@ from pathlib import Path
 from . import kinds, markup
 from .errors import OutreachError
 from .languages import LANGUAGES, Language
+from .plan import pdf_link
 from .pool import started
 from .render import print as print_render
 from .render import web
@@ -150,8 +151,7 @@ class Builder:
                     begin_preview()
                 links = {}
                 for job in jobs:
-                    links.setdefault(job.link_key, []).append(
-                        web.PdfLink(f"pdf/{job.filename}", job.label(), job.languages))
+                    links.setdefault(job.link_key, []).append(pdf_link(job))
                 rebuilt = []
                 for position, language in enumerate(self.order()):
                     if position == 1:  # the page being looked at is up to date: now the preview, the slower checks

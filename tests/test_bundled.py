@@ -126,3 +126,24 @@ def test_the_template_story_is_not_published(bundled_build):
         assert 'id="stories"' not in home  # no "Exemplary enterprises" heading with nothing real under it
         with zipfile.ZipFile(root / "build/site/offline" / f"outreach-{language.code}.zip") as pack:
             assert not [name for name in pack.namelist() if "/stories/" in name or name.startswith("stories/")]
+
+
+def test_keeping_a_language_keeps_its_reading_pdfs_not_the_presenters_decks(bundled_build):
+    import re
+
+    root, _ = bundled_build
+    for language in LANGUAGES:
+        site = root / "build/site" / language.code
+        worker = (site / "sw.js").read_text(encoding="utf-8")
+        kept = set(re.findall(r'"\./pdf/([^"?]+)\?v=[0-9a-f]{12}"', worker))
+        code = language.code
+        reading = {f"handbook-so-tay.{code}.pdf", f"course-awareness.{code}.pdf", f"course-new-member.{code}.pdf"}
+        reading |= {f"leaflet-owners.vi-{code}.pdf"} if not language.is_source else set()
+        assert kept == reading, (code, kept)
+        # the decks stay on the site, linked from their pages, and are kept once opened
+        decks = {path.name for path in (site / "pdf").glob("*.pdf")} - kept
+        assert f"lecture-awareness.{code}.notes.pdf" in decks and f"slides-quan-triet-de-an.{code}.pdf" in decks
+        # what the control says keeping costs: the pages and the search (compressed) and these PDFs
+        size = int(re.search(r"const BYTES = (\d+);", worker).group(1))
+        pdfs = sum((site / "pdf" / name).stat().st_size for name in kept)
+        assert pdfs < size < pdfs + 1_000_000, (code, size, pdfs)

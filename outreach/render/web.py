@@ -53,6 +53,7 @@ class PdfLink:
     label: str
     languages: tuple[Language, ...]
     kept: dt.date | None = None  # an earlier complete edition, kept while the new one is being translated
+    offline: bool = True  # kept with the language for reading offline (False: kept once opened, as any page)
 
     def kept_text(self, language: Language) -> str:
         """The kept edition's date, as the reader's language writes dates."""
@@ -452,7 +453,8 @@ def language_pdfs(pdfs: dict[str, list[PdfLink]], language: Language) -> list[Pd
 def finish_language(env, site_dir: Path, language: Language, pdf_dir: Path, pdfs: list[PdfLink]) -> None:
     """Done at every build, also when the language's pages were unchanged (the PDFs may have changed): the
     language's own copy of its PDFs (pdf/, inside what its service worker may keep), and the service worker,
-    which knows every page, the search index and these PDFs, and what keeping them all costs."""
+    which knows every page, the search index and the PDFs kept for reading offline, and what keeping them all
+    costs."""
     own = site_dir / "pdf"
     if own.exists():
         shutil.rmtree(own)
@@ -474,8 +476,10 @@ def finish_language(env, site_dir: Path, language: Language, pdf_dir: Path, pdfs
         digest.update(url.encode() + data)
         size += len(gzip.compress(data, 6, mtime=0))
     # the ones in the reader's language (a Vietnamese reader keeps the Vietnamese handbook and handouts, not
-    # the translations the Vietnamese pages also link to)
-    for path in sorted(own / posixpath.basename(link.href) for link in pdfs if link.languages[-1] is language):
+    # the translations the Vietnamese pages also link to), of the kinds kept for reading offline (not the decks
+    # a lecturer presents from: the service worker keeps one once it is opened)
+    for path in sorted(own / posixpath.basename(link.href) for link in pdfs
+                       if link.languages[-1] is language and link.offline):
         data = path.read_bytes()
         digest.update(path.name.encode() + data)
         size += len(data)
