@@ -2,7 +2,8 @@
 
     .venv/bin/python scripts/bench_build.py [--no-scale]
 
-On a copy of the bundled content and catalogs it measures:
+On a copy of the bundled content and catalogs it measures (the clean build and the limit as medians of three
+runs, taken in turn):
 - the limit: WeasyPrint alone on the build's own print HTML (every printed product, each laid out once and
   written once: PDF/X-4 for the press products, tagged PDF for the screen-only slides and notes), and mkdocs
   alone on the build's own generated projects, as CPU seconds of a process that does only that, divided by
@@ -25,6 +26,7 @@ import json
 import os
 import re
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -300,13 +302,22 @@ def worker_seconds(root: Path) -> dict[str, tuple[float, int]]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--no-scale", action="store_true", help="skip the build of the content three times over")
+    parser.add_argument("--runs", type=int, default=3, help="clean builds and limits to take the medians of")
     args = parser.parse_args()
     rows = []
     with tempfile.TemporaryDirectory(prefix="bench-build-") as tmp:
         root = project_copy(Path(tmp) / "project")
-        clean = build(root, watch_memory=True)
-        stages = worker_seconds(root)
-        bound = limit(root, Path(tmp))
+        cleans, bounds = [], []
+        for number in range(args.runs):  # taken in turn, so that a drift in the machine's speed touches both
+            shutil.rmtree(root / "build", ignore_errors=True)
+            cleans.append(build(root, watch_memory=True))
+            stages = worker_seconds(root)
+            (Path(tmp) / f"limit-{number}").mkdir()
+            bounds.append(limit(root, Path(tmp) / f"limit-{number}"))
+        clean = {key: statistics.median(run[key] for run in cleans) for key in ("wall", "cpu")}
+        clean["peak"] = max(run["peak"] for run in cleans)
+        bound = {**bounds[0], **{key: statistics.median(run[key] for run in bounds)
+                                 for key in ("weasyprint", "mkdocs", "limit")}}
         inside = accounted(root, Path(tmp) / "accounted")
         build(root)  # the output of a normal build again, for the incremental builds
         rows.append(("clean build", clean["wall"], clean["cpu"]))
@@ -324,6 +335,9 @@ def main() -> None:
             triple(big)
             scaled = build(big, watch_memory=True)
     print(f"{cores()} cores; load average {os.getloadavg()[0]:.1f} at the end")
+    print(f"medians of {args.runs} runs, a clean build and then the limit in turn; clean build / limit in each run: "
+          + ", ".join(f"{run['wall']:.1f} / {lim['limit']:.1f} s = {run['wall'] / lim['limit']:.2f}×"
+                      for run, lim in zip(cleans, bounds)))
     print(f"limit: WeasyPrint alone {bound['weasyprint']:.1f} s CPU on the same {bound['documents']} print HTML"
           f" + mkdocs alone {bound['mkdocs']:.1f} s CPU on the same {bound['projects']} generated projects,"
           f" over {cores()} cores = {bound['limit']:.1f} s")
