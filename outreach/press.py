@@ -33,7 +33,6 @@ import pikepdf
 
 from .cache import profile_key
 from .errors import Diagnostic, Location, OutreachError
-from .render.print import save_as_written
 
 REGISTRY = "http://www.color.org"
 CHARACTERISATIONS = Path("/usr/share/color/icc")  # Debian's icc-profiles-free
@@ -117,6 +116,13 @@ def icc_profile(condition: PrintingCondition) -> Path:
 
 
 # ------------------------------------------------------------ finishing
+
+
+def save_as_written(pdf: pikepdf.Pdf, path: Path, **options) -> None:
+    """Save a PDF changed in place with its streams as WeasyPrint wrote them (an uncompressed one stays so:
+    PDF/X-4 wants the XMP metadata readable), and an id derived from its bytes, so a rebuild is the same."""
+    pdf.save(path, deterministic_id=True, compress_streams=False, stream_decode_level=pikepdf.StreamDecodeLevel.none,
+             **options)
 
 
 def finish(path: Path, condition: PrintingCondition) -> None:

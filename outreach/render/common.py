@@ -144,8 +144,6 @@ COMPILED = CompiledTemplates()  # our environments' (they are all made alike, by
 THEME_COMPILED = CompiledTemplates()  # the site generator's theme environment's (site_hooks.on_env)
 
 
-
-
 def environment() -> jinja2.Environment:
     from .. import kinds
 

@@ -27,6 +27,7 @@ from markupsafe import Markup
 from ..cache import pdf_key  # noqa: F401 (what a PDF is made from; the key of the PDF cache)
 from ..cache import write_whole
 from ..errors import Diagnostic, Location, OutreachError, display_path
+from ..press import save_as_written
 from ..i18n.formatting import format_fact
 from .. import languages as language_data
 from ..languages import LANGUAGES, TARGETS, Language, source
@@ -246,13 +247,6 @@ def print_html(job: PrintJob, project: Project, localizers: dict[str, Localizer]
 PX_TO_MM = 25.4 / 96
 WORD_SLACK = 1 / PX_TO_MM  # 1 mm, in CSS px
 RANDOM_DOCUMENT_ID = re.compile(rb"xmp\.did:[0-9a-f-]{36}")
-
-
-def save_as_written(pdf: pikepdf.Pdf, path: Path, **options) -> None:
-    """Save a PDF changed in place with its streams as WeasyPrint wrote them (an uncompressed one stays so:
-    PDF/X-4 wants the XMP metadata readable), and an id derived from its bytes, so a rebuild is the same."""
-    pdf.save(path, deterministic_id=True, compress_streams=False, stream_decode_level=pikepdf.StreamDecodeLevel.none,
-             **options)
 
 
 def finisher(key: str, crop: bool = False):
