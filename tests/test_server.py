@@ -188,6 +188,7 @@ def test_a_first_visit_costs_at_most_100_kb_background_included(browser, nginx_s
     # the control says what keeping the language costs, in the reader's language
     label = page.inner_text(".keep-offline button")
     assert "MB" in label
+    assert {"vi": "các bản PDF để đọc", "ja": "閲覧用PDF"}[lang] in label  # what it keeps: the reading PDFs
     context.close()
 
 
