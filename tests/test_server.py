@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import importlib.util
+import re
 import shutil
 import time
 import urllib.error
@@ -187,7 +188,7 @@ def test_a_first_visit_costs_at_most_100_kb_background_included(browser, nginx_s
     assert not any("search_index" in line or ".pdf" in line for line in lines)
     # the control says what keeping the language costs, in the reader's language
     label = page.inner_text(".keep-offline button")
-    assert "MB" in label
+    assert re.search(r"\d\u00a0MB", label), label  # the figure and its unit on one line
     assert {"vi": "các bản PDF để đọc", "ja": "閲覧用PDF"}[lang] in label  # what it keeps: the reading PDFs
     context.close()
 

@@ -314,12 +314,12 @@
   var saveData = connection.saveData === true;
   var unmetered = !saveData && (connection.type === "wifi" || connection.type === "ethernet");
 
-  function megabytes(bytes) {
+  function megabytes(bytes) {  /* a no-break space: the figure and its unit stay on one line */
     var size = bytes / 1048576;
     try {
-      return new Intl.NumberFormat(lang, { maximumFractionDigits: 1, minimumFractionDigits: 1 }).format(size) + " MB";
+      return new Intl.NumberFormat(lang, { maximumFractionDigits: 1, minimumFractionDigits: 1 }).format(size) + "\u00a0MB";
     } catch (e) {
-      return size.toFixed(1) + " MB";
+      return size.toFixed(1) + "\u00a0MB";
     }
   }
 
