@@ -356,6 +356,43 @@ def test_phone_layout_header_title_and_headings(browser, served_site, lang):
     context.close()
 
 
+LINES = """e => {  // each line of an element's text, as the browser laid it out
+    const lines = [];
+    let top = null;
+    const walker = document.createTreeWalker(e, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+        for (let i = 0; i < node.length; i++) {
+            const range = document.createRange();
+            range.setStart(node, i);
+            range.setEnd(node, i + 1);
+            const rect = range.getClientRects()[0];
+            if (!rect || !rect.width) continue;
+            if (top === null || rect.top > top + rect.height / 2) { lines.push(""); top = rect.top; }
+            lines[lines.length - 1] += node.data[i];
+        }
+    }
+    return lines.map(line => line.trim());
+}"""
+
+
+def test_japanese_titles_on_a_phone_break_between_phrases(browser, served_site):
+    from outreach.render.linebreak import WJ, join_phrases
+
+    base, _ = served_site
+    context = browser.new_context(viewport={"width": 360, "height": 740})
+    tab = context.new_page()
+    tab.goto(f"{base}ja/handbooks/so-tay/vao-dang/")
+    lines = tab.locator(".md-header__topic").first.locator(".md-ellipsis").evaluate(LINES)
+    title = "".join(lines)
+    assert len(lines) > 1, lines  # the site's name takes two lines at this width: what the test is about
+    pieces = join_phrases(title, "ja").split(WJ)  # BudouX's phrases, joined inside: where no line may break
+    inside = {sum(map(len, pieces[:index])) for index in range(1, len(pieces))}
+    inside -= {index + 1 for index, char in enumerate(title) if char in "・、。，："}  # after a mark: a break
+    breaks = {sum(map(len, lines[:index])) for index in range(1, len(lines))}
+    assert not inside & breaks, lines  # before: 企業における党組織・大衆団 | 体
+    context.close()
+
+
 def test_root_and_status_pages_have_icon_description_and_fit_a_phone(browser, served_site):
     base, _ = served_site
     # a browser asking for none of the site's languages stays on the page that lets the reader choose
