@@ -57,6 +57,8 @@ class Language:
                           required=False, default="")
     full_width_punctuation: bool = spec("translations use full-width punctuation （，。：；？！）",
                                         required=False, default=False)
+    range_dash: str = spec("what joins the two figures of a range (10–15): the en dash; the wave dash ～ in Japanese "
+                           "and Chinese, the tilde ~ in Korean (CLDR's range patterns)", required=False, default="–")
     speech_unit: SpeechUnit = spec(
         "what a reading rate counts: syllables (Vietnamese: a word-space each; Korean: a Hangul block each), "
         "words (between spaces) or characters (Chinese, Japanese: each Han character and kana); a figure counts "
@@ -65,6 +67,18 @@ class Language:
                             "radio script; 0: not stated (no reading time is shown)", required=False, default=0)
     location: Location = field(default=Location(FILE), compare=False, repr=False, metadata={"internal": True})
     is_source: bool = field(default=False, metadata={"internal": True})
+
+    @property
+    def colon(self) -> str:
+        """What stands between a label and its text: a full-width colon and no space where punctuation is
+        full-width (Chinese, Japanese), else a colon and a space."""
+        return "：" if self.full_width_punctuation else ": "
+
+    @property
+    def list_separator(self) -> str:
+        """What separates the items of a run-in list of names: the enumeration comma 、 where punctuation is
+        full-width, else a comma and a space."""
+        return "、" if self.full_width_punctuation else ", "
 
     @property
     def families(self) -> tuple[str, str]:
@@ -222,14 +236,45 @@ def print_justify_css(languages=LANGUAGES) -> str:
         + " { text-align: justify; }\n"
 
 
+def _upright(languages) -> list[Language]:
+    """The languages whose scripts have no italic (Hangul, Han, kana: those whose lines break between words
+    kept whole or between phrases): a slanted face would be a synthesised oblique no type designer drew, so their
+    text stays upright and emphasis is carried by the words (quotation marks) or by weight."""
+    return [lang for lang in languages if lang.line_breaks in ("words", "phrases")]
+
+
+def print_upright_css(languages=LANGUAGES) -> str:
+    upright = _upright(languages)
+    if not upright:
+        return ""
+    return f"{_selector(upright)} {{ font-style: normal !important; }}\n"
+
+
 def web_css(languages=LANGUAGES) -> str:
     """The site's rules that differ by language: where lines break only between words, the browser keeps words
-    whole (Korean)."""
+    whole (Korean); where they break between phrases (Japanese, Chinese), titles, labels and buttons break
+    between phrases (``word-break: auto-phrase``: Chromium finds Japanese phrases itself; elsewhere the rule
+    does nothing) and no line starts with a small kana or a prolonged sound mark (``line-break: strict``);
+    scripts without italic stay upright."""
+    rules = []
     words = [lang for lang in languages if lang.line_breaks == "words"]
-    if not words:
+    if words:
+        selector = ", ".join(f".md-typeset :lang({lang.code}), .md-typeset:lang({lang.code})" for lang in words)
+        rules.append(f"{selector} {{ word-break: keep-all; overflow-wrap: anywhere; }}")
+    phrases = [lang for lang in languages if lang.line_breaks == "phrases"]
+    if phrases:
+        rules.append(", ".join(f"html:lang({lang.code}) body" for lang in phrases) + " { line-break: strict; }")
+        titles = ".md-header__topic, .md-typeset h1, .md-typeset h2, .md-typeset h3, .md-nav__link, .card, " \
+            ".md-button, .md-top"
+        rules.append(", ".join(f"html:lang({lang.code}) :is({titles})" for lang in phrases)
+                     + " { word-break: auto-phrase; }")
+    upright = _upright(languages)
+    if upright:
+        rules.append(", ".join(f".md-typeset:lang({lang.code}) :is(em, i, cite)" for lang in upright)
+                     + " { font-style: normal; }")
+    if not rules:
         return ""
-    selector = ", ".join(f".md-typeset :lang({lang.code}), .md-typeset:lang({lang.code})" for lang in words)
-    return f"/* generated from content/{FILE} */\n{selector} {{ word-break: keep-all; overflow-wrap: anywhere; }}\n"
+    return f"/* generated from content/{FILE} */\n" + "\n".join(rules) + "\n"
 
 
 def write_web_assets(assets: Path, languages=LANGUAGES) -> None:

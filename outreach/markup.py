@@ -395,7 +395,10 @@ def to_html(blocks: tuple[Block, ...], *, inline: bool = False, text_hook: TextH
     out = []
     for block in blocks:
         if block.tag == "p":
-            out.append(f"<p>{render(block.items[0])}</p>")
+            spans = block.items[0]
+            # a paragraph all in bold heads what follows it (print keeps it with that: break-after: avoid)
+            head = ' class="run-in-head"' if len(spans) == 1 and spans[0].tag == "strong" else ""
+            out.append(f"<p{head}>{render(spans)}</p>")
         else:
             lis = "".join(f"<li>{render(item)}</li>" for item in block.items)
             out.append(f"<{block.tag}>{lis}</{block.tag}>")

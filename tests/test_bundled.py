@@ -65,6 +65,22 @@ def test_bundled_leaflets_read_in_both_languages(bundled_build):
         assert all(font["emb"] == "yes" for font in pdffonts(path))
 
 
+
+def test_leaflet_figures_take_their_counters_as_each_language_writes_them(bundled_build):
+    """A figure and the label after it: a space in Vietnamese and English, none before a counter (12개, 12か所,
+    12个): on the web page and in the printed leaflet."""
+    import re
+
+    root, _ = bundled_build
+    expected = {"vi": "12 khu công nghiệp", "en": "12 industrial", "ko": "12개 산업단지", "ja": "12か所", "zh-Hans": "12个"}
+    for language in LANGUAGES:
+        page = (root / "build/site" / language.code / "leaflets/owners/index.html").read_text(encoding="utf-8")
+        shown = re.sub(r"<[^>]+>", "", page.split('<ul class="figures">', 1)[1].split("</ul>", 1)[0])
+        assert expected[language.code] in shown, (language.code, shown[:200])
+        if not language.is_source:
+            printed = pdftotext(root / "build/pdf" / f"leaflet-owners.vi-{language.code}.pdf").replace("\u2060", "")
+            assert expected[language.code] in printed, language.code
+
 def test_no_translation_types_a_figure_and_placeholders_match():
     from outreach import markup
     from outreach.validate import PLACEHOLDER, bare_figures

@@ -161,19 +161,19 @@ def fact(kind, value):
     return Fact("x", kind, value, "", "", "", None)
 
 
-@pytest.mark.parametrize("language, number, date", [
-    (VI, "71.383", "ngày 18 tháng 3 năm 2019"),
-    (EN, "71,383", "March 18, 2019"),
-    (KO, "71,383", "2019년 3월 18일"),
-    (ZH_HANS, "71,383", "2019年3月18日"),
-    (JA, "71,383", "2019年3月18日"),
+@pytest.mark.parametrize("language, number, date, span", [
+    (VI, "71.383", "ngày 18 tháng 3 năm 2019", "10–15"),
+    (EN, "71,383", "March 18, 2019", "10–15"),
+    (KO, "71,383", "2019년 3월 18일", "10~15"),
+    (ZH_HANS, "71,383", "2019年3月18日", "10～15"),
+    (JA, "71,383", "2019年3月18日", "10～15"),
 ])
-def test_facts_are_formatted_per_locale(language, number, date):
+def test_facts_are_formatted_per_locale(language, number, date, span):
     assert format_fact(fact("integer", 71383), language) == number
     assert format_fact(fact("date", dt.date(2019, 3, 18)), language) == date
     assert format_fact(fact("year", 2030), language) == "2030"
     assert format_fact(fact("percent", 70), language) == "70%"
-    assert format_fact(fact("range", (10, 15)), language) == "10–15"
+    assert format_fact(fact("range", (10, 15)), language) == span  # content/languages.yaml: range_dash
 
 
 # ---------------------------------------------------------------- updates that write nothing twice

@@ -153,6 +153,25 @@ def test_the_scan_finds_the_splits_weasyprint_makes_on_its_own(tmp_path):
         assert bool(split_korean_words(pdf_pages(tmp_path / "ko.pdf"), vocabulary)) is expect_splits
 
 
+
+@pytest.mark.parametrize("lang, font, kept", [("zh-Hans", "Noto Sans CJK SC", "《劳动法典》"),
+                                              ("ja", "Noto Sans CJK JP", "2023～2030年")])
+def test_short_titles_and_ranges_of_figures_stay_on_one_line(tmp_path, lang, font, kept):
+    """《劳动法 | 典》 and 2023～ | 2030年 are wrong: a paragraph at every offset in a narrow column puts them across
+    a line end somewhere; WeasyPrint splits them there unless mark_breaks joins them."""
+    import weasyprint
+
+    filler = "的" if lang == "zh-Hans" else "の"
+    paragraphs = "".join(f"<p>{filler * offset}{kept}{filler * 12}</p>" for offset in range(12))
+    html = (f'<html lang="{lang}"><head><meta charset="utf-8"><style>@page {{ size: 60mm 300mm; margin: 5mm }}'
+            f'body {{ font: 10pt "{font}"; width: 30mm }}</style></head><body>{paragraphs}</body></html>')
+    for marked, expect_whole in ((html, False), (mark_breaks(html), True)):
+        weasyprint.HTML(string=marked).write_pdf(tmp_path / "out.pdf")
+        lines = [line.text.replace(" ", "").replace("\u2060", "") for blocks in pdf_pages(tmp_path / "out.pdf")
+                 for block in blocks for line in block]
+        whole = sum(line.count(kept) for line in lines)
+        assert (whole == 12) is expect_whole, (whole, lines)
+
 def cjk_paragraph_lines(pages):
     """(page number, a line, the line after it in the same paragraph or None, the right edge of its column) for
     every line of Japanese or Chinese body text: lines of the page's most common height (headings are taller,

@@ -17,7 +17,6 @@ from ..model import Fact
 
 # Vietnamese administrative style (CLDR's long form is '18 tháng 3, 2019').
 DATE_PATTERNS = {"vi": "'ngày' d 'tháng' M 'năm' y"}
-RANGE_DASH = "–"
 
 
 def locale_of(language: Language) -> Locale:
@@ -35,7 +34,7 @@ def format_fact(fact: Fact, language: Language) -> str:
         return format_percent(value / 100, locale=locale)
     if fact.type == "range":
         low, high = value
-        return f"{format_decimal(low, locale=locale)}{RANGE_DASH}{format_decimal(high, locale=locale)}"
+        return f"{format_decimal(low, locale=locale)}{language.range_dash}{format_decimal(high, locale=locale)}"
     if fact.type == "date":
         assert isinstance(value, dt.date)
         return format_date(value, DATE_PATTERNS.get(language.catalog, "long"), locale=locale)

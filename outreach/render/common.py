@@ -297,10 +297,11 @@ class Localizer:
         return format_fact(self.facts[fact_id], self.language)
 
     def figure(self, fact_id: str, label: Text) -> Markup:
-        """A figure and its label; no space before a CJK label ("183社", "183家")."""
+        """A figure and its label; no space before a CJK or Korean label, which begins with its counter ("183社",
+        "183家", "183개")."""
         label_html = self.inline(label)
         first = self.translator.text(label).value[:1]
-        separator = "" if first and markup.CJK.match(first) else " "
+        separator = "" if first and markup.CJK_OR_HANGUL.match(first) else " "
         return Markup(f'<span class="figure">{html.escape(self.fact(fact_id))}</span>{separator}{label_html}')
 
     def status_of(self, text: Text) -> str:

@@ -52,6 +52,11 @@ CJK_CHAR = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff]")
 # a document number: 21-NQ/TW, 28-CTr/TU, 98/2014/NĐ-CP (digits, then parts after - or /, one with letters)
 DOCUMENT_NUMBER = re.compile(r"\d+(?:[-/](?:\d+|[A-ZĐ][A-Za-zĐđ]*))*[-/][A-ZĐ][A-Za-zĐđ]*(?:[-/](?:\d+|[A-ZĐ][A-Za-zĐđ]*))*")
 FIGURE_RANGE = re.compile(r"(\d)–(\d)")  # 2023–2030
+RANGE_BETWEEN_FIGURES = re.compile(r"(?<=\d)([–～~])(?=\d)")  # 10–15, 2023～2030 (languages.range_dash)
+# a short title or quotation in CJK brackets: 《劳动法典》, 「理解度チェック」 (what is inside, up to QUOTED characters)
+QUOTED = 10
+FIGURE_AND_COUNTER = re.compile(r"(?<=\d)(?=[\u3040-\u30ff\u3400-\u9fff])|(?<=第)(?=\d)")  # 2030年, 3人, 第11回
+SHORT_QUOTE = re.compile(r"([《「『〈【])([^《》「」『』〈〉【】\s]{1,%d})([》」』〉】])" % QUOTED)
 TERM_WORDS = 3  # glossary terms of up to this many words are kept whole in Vietnamese headings
 LAST_LINE_CHARACTERS = 4  # a paragraph's last line holds at least this many characters (punctuation included)
 
@@ -116,6 +121,18 @@ def join_last_characters(text: str, count: int = LAST_LINE_CHARACTERS) -> str:
 
 def join_document_numbers(text: str) -> str:
     return DOCUMENT_NUMBER.sub(lambda match: join(match.group(0)), text)
+
+
+def join_figure_ranges(text: str) -> str:
+    """Keep a range of figures on one line: no line starts or ends at its dash (2023～ | 2030年)."""
+    return RANGE_BETWEEN_FIGURES.sub(lambda match: WJ + match.group(1) + WJ, text)
+
+
+def join_quotes_and_counters(text: str) -> str:
+    """Keep a short title or quotation in CJK brackets on one line (《劳动法 | 典》 is wrong), and a figure with
+    its counter (2030 | 年, 3 | 人 are wrong)."""
+    text = FIGURE_AND_COUNTER.sub(WJ, text)
+    return SHORT_QUOTE.sub(lambda match: join(match.group(0)), text)
 
 
 def join_last_words(text: str) -> str:
@@ -235,7 +252,7 @@ def mark_breaks(document: str, names: tuple[str, ...] = (), terms: tuple[str, ..
             out.append(token)
             continue
         element = stack[-1]
-        text = join_document_numbers(keep_names(html.unescape(token), names))
+        text = join_figure_ranges(join_document_numbers(keep_names(html.unescape(token), names)))
         if terms and element.phrases and element.lang == languages.source().code:
             text = keep_terms(text, terms)
         breaks = _breaks(element.lang)
@@ -245,8 +262,8 @@ def mark_breaks(document: str, names: tuple[str, ...] = (), terms: tuple[str, ..
                     and (HANGUL.search(previous_char) or HANGUL.match(text[0])):
                 joined = WJ + joined
             text = joined
-        elif breaks == "phrases" and element.phrases:
-            text = join_phrases(text, element.lang)
+        elif breaks == "phrases":
+            text = join_phrases(text, element.lang) if element.phrases else join_quotes_and_counters(text)
         out.append(html.escape(text, quote=False))
         last_text = len(out) - 1
         previous_char = text[-1] if text else previous_char

@@ -117,7 +117,7 @@ def _css(*names: str, justify: bool = False) -> Markup:
     asks for it, its justification) from the language records."""
     return Markup("\n".join([color_profile_rule(), language_data.print_font_css(), *(palette.print_css(
         (PRINT_CSS / name).read_text(encoding="utf-8"), f"outreach/templates/print/{name}") for name in names),
-        language_data.print_justify_css() if justify else ""]))
+        language_data.print_justify_css() if justify else "", language_data.print_upright_css()]))
 
 
 def _meta(project: Project, localizers: list[Localizer], document, languages) -> dict:
