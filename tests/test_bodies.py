@@ -91,7 +91,7 @@ def test_a_body_is_named_through_the_registry_in_every_language(tmp_path):
     after = {lang.code: Translator.load(lang, root / "locales", project.facts, project.bodies) for lang in LANGUAGES}
     assert after["vi"].text(project.site.board).value == "Ban Tuyên giáo Tỉnh ủy Đồng Nai"
     assert after["en"].text(project.site.board).value == "Propaganda Board of the Provincial Party Committee of Đồng Nai"
-    assert after["ko"].text(project.site.board).value.startswith("동나이 ")
+    assert after["ko"].text(project.site.board).value.startswith("동나이성 ")  # a province name takes 성 attached
     assert after["zh-Hans"].text(project.site.board).value == "同奈省委宣教部"
     assert after["ja"].text(project.site.province).value == "ドンナイ省"
     # every text that named the province changed with it, in every language, and nothing else did
