@@ -232,8 +232,15 @@ def print_justify_css(languages=LANGUAGES) -> str:
     justified = [lang for lang in languages if lang.line_breaks in ("words", "phrases")]
     if not justified:
         return ""
-    return ", ".join(f"{tag}:lang({lang.code})" for lang in justified for tag in ("p", "li", "dd", "td")) \
+    rule = ", ".join(f"{tag}:lang({lang.code})" for lang in justified for tag in ("p", "li", "dd", "td")) \
         + " { text-align: justify; }\n"
+    # in a narrow measure (class narrow: a glossary's or an intro's columns) a justified line of a few long
+    # words opens wide gaps: text whose lines break between words only is set flush left there
+    words = [lang for lang in justified if lang.line_breaks == "words"]
+    if words:
+        rule += ", ".join(f".narrow {tag}:lang({lang.code})" for lang in words for tag in ("p", "li", "dd")) \
+            + " { text-align: left; }\n"
+    return rule
 
 
 def _upright(languages) -> list[Language]:

@@ -130,9 +130,21 @@ def test_whitespace_and_punctuation():
     assert problems(checks.check_whitespace, message("Chi bộ họp.", "党支部开会。"), ZH_HANS) == []
 
 
+def test_a_figure_typed_into_a_translation_is_an_error():
+    """제XI차 as the source writes it, or 第十一回 in words: not 제11차, which no fact keeps up to date."""
+    typed = problems(checks.check_figures, message("Đại hội XI của tỉnh.", "제11차 성 당대표대회."), KO)
+    assert typed == [("check.figure", "error", "the figure 11 is typed into the translation; write the source's "
+                      "{placeholder} for a figure, or the number as the source writes it (an ordinal in a name: "
+                      "XI, or in words)")]
+    assert problems(checks.check_figures, message("Đại hội XI của tỉnh.", "제XI차 성 당대표대회."), KO) == []
+    assert problems(checks.check_figures, message("Đại hội XI của tỉnh.", "第十一回省党代表大会。"), JA) == []
+    kept = message("Có {iz_workers} lao động theo Nghị định 98/2014/NĐ-CP.", "{iz_workers}人、議定第98/2014/NĐ-CP号。")
+    assert problems(checks.check_figures, kept, JA) == []
+
+
 def test_every_check_is_listed():
     names = {check.__name__ for check in checks.CHECKS}
-    assert names == {"check_blank", "check_placeholders", "check_format_variables", "check_markup",
+    assert names == {"check_blank", "check_placeholders", "check_format_variables", "check_markup", "check_figures",
                      "check_glossary", "check_same_as_source", "check_script", "check_length", "check_whitespace"}
 
 

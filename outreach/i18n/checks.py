@@ -116,6 +116,21 @@ def check_placeholders(message: Message, ctx: Context) -> Iterator[Diagnostic]:
 PYTHON_FORMAT = re.compile(r"%\((\w+)\)[sd]")
 
 
+def check_figures(message: Message, ctx: Context) -> Iterator[Diagnostic]:
+    """A translation types no figure: figures come from content/facts.yaml as {placeholders}, so that a changed
+    figure changes in every language (document numbers and references are not figures)."""
+    from ..validate import bare_figures
+
+    if not _is_content(message):
+        return
+    typed = [figure for figure in bare_figures(_plain(message, ctx, message.string))
+             if figure not in bare_figures(_plain(message, ctx, message.id))]
+    if typed:
+        yield problem(message, ctx, "check.figure",
+                      f"the figure {typed[0]} is typed into the translation; write the source's {{placeholder}} "
+                      "for a figure, or the number as the source writes it (an ordinal in a name: XI, or in words)")
+
+
 def check_format_variables(message: Message, ctx: Context) -> Iterator[Diagnostic]:
     """A UI label's %(name)s variables are the source's, and the label formats as the build will format it."""
     if _is_content(message):
@@ -270,6 +285,7 @@ def check_whitespace(message: Message, ctx: Context) -> Iterator[Diagnostic]:
 CHECKS: list[Check] = [
     check_blank,
     check_placeholders,
+    check_figures,
     check_format_variables,
     check_markup,
     check_glossary,
