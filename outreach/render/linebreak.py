@@ -52,7 +52,6 @@ CJK_CHAR = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff]")
 # a document number: 21-NQ/TW, 28-CTr/TU, 98/2014/NĐ-CP (digits, then parts after - or /, one with letters)
 DOCUMENT_NUMBER = re.compile(r"\d+(?:[-/](?:\d+|[A-ZĐ][A-Za-zĐđ]*))*[-/][A-ZĐ][A-Za-zĐđ]*(?:[-/](?:\d+|[A-ZĐ][A-Za-zĐđ]*))*")
 FIGURE_RANGE = re.compile(r"(\d)–(\d)")  # 2023–2030
-RANGE_BETWEEN_FIGURES = re.compile(r"(?<=\d)([–～~])(?=\d)")  # 10–15, 2023～2030 (languages.range_dash)
 # a short title or quotation in CJK brackets: 《劳动法典》, 「理解度チェック」 (what is inside, up to QUOTED characters)
 QUOTED = 10
 FIGURE_AND_COUNTER = re.compile(r"(?<=\d)(?=[\u3040-\u30ff\u3400-\u9fff])|(?<=第)(?=\d)")  # 2030年, 3人, 第11回
@@ -123,9 +122,20 @@ def join_document_numbers(text: str) -> str:
     return DOCUMENT_NUMBER.sub(lambda match: join(match.group(0)), text)
 
 
-def join_figure_ranges(text: str) -> str:
-    """Keep a range of figures on one line: no line starts or ends at its dash (2023～ | 2030年)."""
-    return RANGE_BETWEEN_FIGURES.sub(lambda match: WJ + match.group(1) + WJ, text)
+@functools.lru_cache(maxsize=16)
+def _range_pattern(dashes: str) -> re.Pattern:
+    return re.compile(r"(?<=\d)([%s])(?=\d)" % re.escape(dashes))
+
+
+def figure_ranges() -> re.Pattern:
+    """A range of figures: the en dash or a language's ``range_dash`` between two digits (10–15, 10~15, 10～15)."""
+    return _range_pattern("".join(sorted({"–", *(lang.range_dash for lang in languages.LANGUAGES)})))
+
+
+def join_figure_ranges(text: str, pattern: re.Pattern | None = None) -> str:
+    """Keep a range of figures on one line: no line starts or ends at its dash (2023～ | 2030年). ``pattern``:
+    ``figure_ranges()``, found once by a caller that joins many texts."""
+    return (pattern or figure_ranges()).sub(lambda match: WJ + match.group(1) + WJ, text)
 
 
 def join_quotes_and_counters(text: str) -> str:
@@ -212,6 +222,7 @@ def mark_breaks(document: str, names: tuple[str, ...] = (), terms: tuple[str, ..
     skipped = 0
     last_text = -1  # index in ``out`` of the last text of the current paragraph
     previous_char = ""  # the character before the current text, across inline tags
+    ranges = figure_ranges()
     for match in TOKEN.finditer(document):
         token = match.group(0)
         if token.startswith("<"):
@@ -252,7 +263,7 @@ def mark_breaks(document: str, names: tuple[str, ...] = (), terms: tuple[str, ..
             out.append(token)
             continue
         element = stack[-1]
-        text = join_figure_ranges(join_document_numbers(keep_names(html.unescape(token), names)))
+        text = join_figure_ranges(join_document_numbers(keep_names(html.unescape(token), names)), ranges)
         if terms and element.phrases and element.lang == languages.source().code:
             text = keep_terms(text, terms)
         breaks = _breaks(element.lang)

@@ -552,19 +552,12 @@ def card_name(url: str) -> str:
 
 def card_source(env, language: Language, pages: list[Page], site: str, board: str) -> str:
     """The HTML of a language's share cards, one page each for its listed pages; their lines break as in
-    print: Korean words kept whole, Japanese and Chinese between phrases (word joiners)."""
-    from .linebreak import join_korean_words, join_phrases
+    print (linebreak.mark_breaks: Korean words kept whole, Japanese and Chinese titles between phrases)."""
+    from .linebreak import mark_breaks
 
-    def shown(text: str) -> str:
-        if language.line_breaks == "words":
-            return join_korean_words(text)
-        if language.line_breaks == "phrases":
-            return join_phrases(text, language.code)
-        return text
-
-    cards = [{"site": shown(site), "title": shown(page.title), "board": shown(board)}
-             for page in pages if page.listed]
-    return env.get_template("web/card.html.j2").render(cards=cards, language=language, font=language.sans_stack)
+    cards = [{"site": site, "title": page.title, "board": board} for page in pages if page.listed]
+    return mark_breaks(env.get_template("web/card.html.j2").render(cards=cards, language=language,
+                                                                   font=language.sans_stack))
 
 
 def share_cards(env, site_dir: Path, language: Language, pages: list[Page], site: str, board: str,
